@@ -1,0 +1,104 @@
+"""oz: users and their boards over MySQL. create_app() builds the whole service."""
+
+import json
+import os
+
+from flask import Flask, request
+from flask_smorest import Api, abort
+
+from auth import leave_out_challenge_for_pages
+from board_routes import create_board_blueprint
+from commands import register_commands
+from db import MySQL
+from errors import register_error_handlers
+from service_routes import create_service_blueprint
+from user_routes import create_user_blueprint
+
+ONE_MIB = 1024 * 1024
+
+
+def config_from_env(env=os.environ):
+    """The settings people change, read from the environment with the documented defaults."""
+    return {
+        "MYSQL_HOST": env.get("MYSQL_HOST", "127.0.0.1"),
+        "MYSQL_PORT": int(env.get("MYSQL_PORT", "3306")),
+        "MYSQL_USER": env.get("MYSQL_USER", "root"),
+        "MYSQL_PASSWORD": env.get("MYSQL_PASSWORD", ""),
+        "MYSQL_DB": env.get("MYSQL_DB", "oz"),
+        # How long a request waits for an unreachable database before answering 503.
+        "MYSQL_CONNECT_TIMEOUT": int(env.get("MYSQL_CONNECT_TIMEOUT", "5")),
+    }
+
+
+API_SETTINGS = {
+    "API_TITLE": "oz",
+    "API_VERSION": "1.0",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "/swagger-ui",
+    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    "API_SPEC_OPTIONS": {
+        "info": {
+            "description": (
+                "Users and their boards (posts). Sign in with HTTP Basic: your email and "
+                "password. Errors are JSON: {code, status, message, errors?}. Strings are "
+                "trimmed (passwords are not). Lists are newest first and paginated by an "
+                "opaque cursor: follow the Link rel=\"next\" header."
+            )
+        },
+        "security": [{"basicAuth": []}],
+        "components": {
+            "securitySchemes": {
+                "basicAuth": {
+                    "type": "http",
+                    "scheme": "basic",
+                    "description": "Your account's email (any case) and password.",
+                }
+            }
+        },
+    },
+}
+
+
+def create_app(config=None):
+    """Build the oz application; `config` overrides settings (the tests use it)."""
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=ONE_MIB,
+        PASSWORD_HASH_METHOD="scrypt",
+        **API_SETTINGS,
+        **config_from_env(),
+    )
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    mysql = MySQL(app)
+    api = Api(app)
+    api.register_blueprint(create_user_blueprint(mysql))
+    api.register_blueprint(create_board_blueprint(mysql))
+    api.register_blueprint(create_service_blueprint(mysql))
+    register_error_handlers(app)
+    register_commands(app, mysql)
+
+    app.before_request(require_json_object_body)
+    app.after_request(leave_out_challenge_for_pages)
+    return app
+
+
+def require_json_object_body():
+    """A request body must be a JSON object: 415 for another type, 400 for anything else."""
+    if request.url_rule is None or request.method not in ("POST", "PUT", "PATCH"):
+        return
+    body = request.get_data(cache=True)
+    if not body:
+        return
+    if not request.is_json:
+        abort(415, message="Send the body as JSON (Content-Type: application/json).")
+    try:
+        data = json.loads(body)
+    except ValueError:
+        abort(400, message="The body is not valid JSON.")
+    if not isinstance(data, dict):
+        abort(400, message="The body must be a JSON object.")

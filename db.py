@@ -1,0 +1,124 @@
+"""The MySQL connection, the sql/ loader and the few helpers every route uses."""
+
+import threading
+from pathlib import Path
+
+import flask_mysqldb
+import MySQLdb
+from MySQLdb.constants import CLIENT
+
+SQL_DIR = Path(__file__).parent / "sql"
+
+# The server closed or lost the connection; the statement did not reach it, or its
+# answer did not come back.
+LOST_CONNECTION_ERRORS = {2006, 2013}
+
+
+def load_sql(name):
+    """Return the text of sql/<name>.sql; called at import so a missing file fails start-up."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+SESSION_SETUP = load_sql("service/session_setup")
+
+
+class MySQL(flask_mysqldb.MySQL):
+    """flask-mysqldb, keeping one connection per thread open across requests.
+
+    flask-mysqldb connects on every request, which costs more than the query itself.
+    Connections run in autocommit mode, so a request never leaves a transaction (and its
+    snapshot) open on the connection it hands back.
+    """
+
+    def __init__(self, app=None):
+        self._local = threading.local()
+        super().__init__(app)
+
+    def init_app(self, app):
+        app.config.setdefault("MYSQL_CHARSET", "utf8mb4")
+        app.config.setdefault("MYSQL_CURSORCLASS", "DictCursor")
+        app.config.setdefault("MYSQL_AUTOCOMMIT", True)
+        app.config.setdefault(
+            "MYSQL_CUSTOM_OPTIONS",
+            # FOUND_ROWS: an UPDATE's rowcount counts matched rows, so 0 means "no such row".
+            {"init_command": SESSION_SETUP, "client_flag": CLIENT.FOUND_ROWS},
+        )
+        super().init_app(app)
+
+    @property
+    def connection(self):
+        """This thread's connection, opened on first use."""
+        if getattr(self._local, "connection", None) is None:
+            self._local.connection = self.connect
+            self._local.proven = False
+        return self._local.connection
+
+    def discard_connection(self):
+        """Close this thread's connection, so the next statement opens a fresh one."""
+        connection, self._local.connection = getattr(self._local, "connection", None), None
+        if connection is not None:
+            try:
+                connection.close()
+            except MySQLdb.Error:
+                pass  # it is being discarded because it is already broken
+
+    def _run(self, query, params, read):
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(query, params)
+        except MySQLdb.OperationalError as error:
+            # A connection that worked for an earlier statement may since have been closed
+            # by a server restart. A read is retried once on a fresh connection; a write is
+            # not, because it may have been applied before the answer was lost.
+            stale = self._local.proven and error.args[0] in LOST_CONNECTION_ERRORS
+            self.discard_connection()
+            if not (read and stale):
+                raise
+            cursor = self.connection.cursor()
+            cursor.execute(query, params)
+        self._local.proven = True
+        return cursor
+
+    def fetch_one(self, query, **params):
+        """Run a query and return its first row as a dict, or None."""
+        return self._run(query, params, read=True).fetchone()
+
+    def fetch_all(self, query, **params):
+        """Run a query and return all its rows as dicts."""
+        return self._run(query, params, read=True).fetchall()
+
+    def execute(self, query, **params):
+        """Run a write and return its cursor (for rowcount and lastrowid)."""
+        return self._run(query, params, read=False)
+
+
+SCHEMA_FILE = Path(__file__).parent / "schema.sql"
+SCHEMA_DATABASE_NAME = "`oz`"
+
+
+def load_schema(config):
+    """Run schema.sql on the configured server, naming the database MYSQL_DB.
+
+    schema.sql is written for people (it creates `oz`); only the database name is adapted,
+    for a server shared with other databases such as a test run's.
+    """
+    database = config["MYSQL_DB"]
+    if not database.replace("_", "").isalnum():
+        raise ValueError(f"MYSQL_DB must be letters, digits and underscores: {database!r}")
+    script = SCHEMA_FILE.read_text(encoding="utf-8").replace(SCHEMA_DATABASE_NAME, f"`{database}`")
+    connection = MySQLdb.connect(
+        host=config["MYSQL_HOST"],
+        port=config["MYSQL_PORT"],
+        user=config["MYSQL_USER"],
+        password=config["MYSQL_PASSWORD"],
+        connect_timeout=config["MYSQL_CONNECT_TIMEOUT"],
+        charset="utf8mb4",
+        client_flag=CLIENT.MULTI_STATEMENTS,
+    )
+    try:
+        cursor = connection.cursor()
+        cursor.execute(script)
+        while cursor.nextset():
+            pass
+    finally:
+        connection.close()

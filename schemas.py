@@ -1,0 +1,131 @@
+"""Marshmallow schemas: what comes in, what goes out.
+
+Input schemas are split by use, so a field that must never come in (an id, the author,
+a role at sign-up) is simply not there, and marshmallow rejects it as unknown (422).
+"""
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from pagination import Cursor
+
+ROLES = ("member", "admin")
+
+
+class Trimmed(fields.String):
+    """A string with surrounding whitespace removed before it is validated."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class LowercaseEmail(fields.Email):
+    """An email address, trimmed and lowercased: emails are unique whatever their case."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip().lower()
+
+
+class UtcDateTime(fields.DateTime):
+    """A UTC timestamp written in ISO 8601 with a Z (MySQL hands back naive UTC datetimes)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value.isoformat(timespec="microseconds") + "Z"
+
+
+def name_field(**kwargs):
+    return Trimmed(validate=validate.Length(1, 100), **kwargs)
+
+
+def email_field(**kwargs):
+    return LowercaseEmail(validate=validate.Length(max=255), **kwargs)
+
+
+def password_field(**kwargs):
+    # Not trimmed: spaces are legitimate characters of a password.
+    return fields.String(validate=validate.Length(8, 128), load_only=True, **kwargs)
+
+
+def title_field(**kwargs):
+    return Trimmed(validate=validate.Length(1, 200), **kwargs)
+
+
+def content_field(**kwargs):
+    return Trimmed(validate=validate.Length(0, 20_000), **kwargs)
+
+
+class NotEmpty(Schema):
+    """A partial update must change something."""
+
+    @validates_schema
+    def require_a_field(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Send at least one field to change.")
+
+
+class UserCreate(Schema):
+    name = name_field(required=True)
+    email = email_field(required=True)
+    password = password_field(required=True)
+
+
+class UserUpdate(Schema):
+    name = name_field(required=True)
+    email = email_field(required=True)
+    password = password_field()
+
+
+class UserPatch(NotEmpty):
+    name = name_field()
+    email = email_field()
+    password = password_field()
+    role = fields.String(validate=validate.OneOf(ROLES),
+                         metadata={"description": "Admins only; a member who sends it gets 403."})
+
+
+class UserOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    email = fields.String(metadata={"description": "Only shown to the user themself and to admins."})
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+
+
+class BoardCreate(Schema):
+    title = title_field(required=True)
+    content = content_field(load_default="")
+
+
+class BoardUpdate(Schema):
+    title = title_field(required=True)
+    content = content_field(required=True)
+
+
+class BoardPatch(NotEmpty):
+    title = title_field()
+    content = content_field()
+
+
+class BoardOut(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    content = fields.String(required=True)
+    user_id = fields.Integer(required=True)
+    author = fields.String(required=True, metadata={"description": "The author's name."})
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+
+
+class PageArgs(Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    cursor = Cursor(load_default=None, attribute="before_id",
+                    metadata={"description": "Opaque: the value from the previous page's Link header."})
+
+
+class BoardPageArgs(PageArgs):
+    user_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Only this author's boards."})
+
+
+class Health(Schema):
+    status = fields.String(required=True)
+    database = fields.String(required=True)

@@ -1,0 +1,26 @@
+"""/health: is the service up, and can it reach its database?"""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from db import load_sql
+from schemas import Health
+
+PING = load_sql("service/ping")
+
+
+def create_service_blueprint(mysql):
+    blp = Blueprint("service", __name__, description="The service itself.")
+
+    # GET /health: 200 when the database answers, 503 (via the error handler) when not.
+    @blp.route("/health")
+    class HealthCheck(MethodView):
+        @blp.doc(security=[])
+        @blp.response(200, Health)
+        @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+        def get(self):
+            """Whether the service and its database answer."""
+            mysql.fetch_one(PING)
+            return {"status": "ok", "database": "ok"}
+
+    return blp

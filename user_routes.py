@@ -1,0 +1,161 @@
+"""/users: sign up, read, change and delete accounts."""
+
+from flask import url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+
+from auth import create_auth, hash_password, require_owner
+from db import load_sql
+from pagination import LINK_HEADER, page_of
+from schemas import PageArgs, UserCreate, UserOut, UserPatch, UserUpdate
+from versions import (ETAG_HEADER, IF_MATCH_PARAMETER, check_written, etag_header,
+                      expected_version, utc_now)
+
+INSERT_USER = load_sql("users/insert")
+USER_BY_ID = load_sql("users/by_id")
+USERS_PAGE = load_sql("users/page")
+UPDATE_USER = load_sql("users/update")
+DELETE_USER = load_sql("users/delete")
+
+LOCATION_HEADER = {"Location": {"description": "The new user's URL.", "schema": {"type": "string"}}}
+
+
+def shown_to(viewer, user):
+    """The user as the viewer may see it: the email only for themself and admins."""
+    if viewer["role"] == "admin" or viewer["id"] == user["id"]:
+        return user
+    return {key: value for key, value in user.items() if key != "email"}
+
+
+def create_user_blueprint(mysql):
+    blp = Blueprint("users", __name__, url_prefix="/users", description="Accounts.")
+    auth = create_auth(mysql)
+
+    def get_user(user_id):
+        """The user with this id, or 404."""
+        user = mysql.fetch_one(USER_BY_ID, id=user_id)
+        if user is None:
+            abort(404, message="No such user.")
+        return user
+
+    def change_user(user_id, changes):
+        """Apply a PUT or PATCH for the user themself or an admin; return the new user."""
+        me = auth.current_user()
+        user = get_user(user_id)
+        require_owner(me, user["id"])
+        if "role" in changes and me["role"] != "admin":
+            abort(403, message="Only admins may change roles.")
+        expected_updated_at = expected_version(user)
+        password = changes.pop("password", None)
+        now = utc_now()
+        cursor = mysql.execute(
+            UPDATE_USER,
+            id=user_id,
+            name=changes.get("name"),
+            email=changes.get("email"),
+            password_hash=hash_password(password) if password else None,
+            role=changes.get("role"),
+            now=now,
+            expected_updated_at=expected_updated_at,
+        )
+        check_written(cursor, expected_updated_at)
+        return shown_to(me, {**user, **changes, "updated_at": now})
+
+    # POST /users: sign up; GET /users: list users, newest first.
+    @blp.route("")
+    class Users(MethodView):
+        @blp.doc(security=[])
+        @blp.arguments(UserCreate)
+        @blp.response(201, UserOut, headers=LOCATION_HEADER)
+        @blp.alt_response(409, response="CONFLICT")
+        def post(self, new_user):
+            """Sign up: create a member account."""
+            now = utc_now()
+            cursor = mysql.execute(
+                INSERT_USER,
+                name=new_user["name"],
+                email=new_user["email"],
+                password_hash=hash_password(new_user["password"]),
+                role="member",
+                now=now,
+            )
+            user = {"id": cursor.lastrowid, "name": new_user["name"], "email": new_user["email"],
+                    "role": "member", "created_at": now, "updated_at": now}
+            return user, {"Location": url_for("users.User", user_id=user["id"])}
+
+        @auth.login_required
+        @blp.arguments(PageArgs, location="query")
+        @blp.response(200, UserOut(many=True), headers=LINK_HEADER)
+        @blp.alt_response(401, response="UNAUTHORIZED")
+        def get(self, page):
+            """List users, newest first (emails only where you may see them)."""
+            me = auth.current_user()
+            rows = mysql.fetch_all(USERS_PAGE, before_id=page["before_id"], limit=page["limit"] + 1)
+            users, headers = page_of(rows, page["limit"])
+            return [shown_to(me, user) for user in users], headers
+
+    # GET /users/me: the signed-in user.
+    @blp.route("/me")
+    class Me(MethodView):
+        @auth.login_required
+        @blp.response(200, UserOut, headers=ETAG_HEADER)
+        @blp.alt_response(401, response="UNAUTHORIZED")
+        def get(self):
+            """The signed-in user, email included."""
+            me = auth.current_user()
+            return me, etag_header(me)
+
+    # GET, PUT, PATCH, DELETE /users/<id>
+    @blp.route("/<int:user_id>")
+    class User(MethodView):
+        @auth.login_required
+        @blp.response(200, UserOut, headers=ETAG_HEADER)
+        @blp.alt_response(401, response="UNAUTHORIZED")
+        @blp.alt_response(404, response="NOT_FOUND")
+        def get(self, user_id):
+            """One user, with its ETag."""
+            user = get_user(user_id)
+            return shown_to(auth.current_user(), user), etag_header(user)
+
+        @auth.login_required
+        @blp.arguments(UserUpdate)
+        @blp.response(200, UserOut)
+        @blp.doc(parameters=[IF_MATCH_PARAMETER])
+        @blp.alt_response(401, response="UNAUTHORIZED")
+        @blp.alt_response(403, response="FORBIDDEN")
+        @blp.alt_response(404, response="NOT_FOUND")
+        @blp.alt_response(409, response="CONFLICT")
+        @blp.alt_response(412, response="PRECONDITION_FAILED")
+        def put(self, changes, user_id):
+            """Replace name and email (and optionally the password): the user or an admin."""
+            return change_user(user_id, changes)
+
+        @auth.login_required
+        @blp.arguments(UserPatch)
+        @blp.response(200, UserOut)
+        @blp.doc(parameters=[IF_MATCH_PARAMETER])
+        @blp.alt_response(401, response="UNAUTHORIZED")
+        @blp.alt_response(403, response="FORBIDDEN")
+        @blp.alt_response(404, response="NOT_FOUND")
+        @blp.alt_response(409, response="CONFLICT")
+        @blp.alt_response(412, response="PRECONDITION_FAILED")
+        def patch(self, changes, user_id):
+            """Change some of name, email, password; role by admins only."""
+            return change_user(user_id, changes)
+
+        @auth.login_required
+        @blp.response(204)
+        @blp.doc(parameters=[IF_MATCH_PARAMETER])
+        @blp.alt_response(401, response="UNAUTHORIZED")
+        @blp.alt_response(403, response="FORBIDDEN")
+        @blp.alt_response(404, response="NOT_FOUND")
+        @blp.alt_response(412, response="PRECONDITION_FAILED")
+        def delete(self, user_id):
+            """Delete the account and all its boards: the user or an admin."""
+            user = get_user(user_id)
+            require_owner(auth.current_user(), user["id"])
+            expected_updated_at = expected_version(user)
+            cursor = mysql.execute(DELETE_USER, id=user_id, expected_updated_at=expected_updated_at)
+            check_written(cursor, expected_updated_at)
+
+    return blp
