@@ -1,0 +1,378 @@
+"""The HTML pages and Swagger UI, driven in Debian's Chromium against the real app and MySQL."""
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, keep_to_this_machine, screenshot, serve, sign_in
+
+XSS_TITLE = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian's Chromium is not at {CHROMIUM}: install it with `apt-get install chromium`.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def dialogs():
+    return []
+
+
+@pytest.fixture
+def page(browser, app, dialogs):
+    """A tab on the app served at 127.0.0.1 that reaches nothing else.
+
+    Any request off the machine, browser dialog, script error or CSP refusal fails the test.
+    """
+    with serve(app) as base_url:
+        context = browser.new_context(base_url=base_url, viewport={"width": 1100, "height": 800})
+        outside = keep_to_this_machine(context)
+        page = context.new_page()
+        problems = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.on(
+            "console",
+            lambda message: problems.append(message.text) if "Content Security Policy" in message.text else None,
+        )
+        yield page
+        context.close()
+    assert not outside, f"the page asked for addresses off this machine: {outside}"
+    assert not dialogs, f"the page opened dialogs: {dialogs}"
+    assert not problems, f"the page had script errors or CSP refusals: {problems}"
+
+
+def write_board(client, account, title, content=""):
+    response = client.post("/boards", json={"title": title, "content": content}, auth=account.auth)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def board_item(page, board_id):
+    return page.locator(f'#boards > li[data-board-id="{board_id}"]')
+
+
+def user_item(page, user_id):
+    return page.locator(f'#users > li[data-user-id="{user_id}"]')
+
+
+def test_pages_send_security_headers(page):
+    for path in ("/", "/manage-users", "/manage-boards", "/swagger-ui"):
+        headers = page.goto(path).headers
+        policy = headers["content-security-policy"]
+        assert "script-src 'self';" in policy and "unsafe-inline" not in policy, path
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["referrer-policy"] == "same-origin", path
+    page.goto("/")
+    expect(page.get_by_role("link", name="Manage boards")).to_be_visible()
+    screenshot(page, "index")
+
+
+def test_sign_up_write_edit_delete_a_board_and_sign_out(page):
+    page.goto("/manage-boards")
+    sign_up = page.locator("#sign-up")
+    sign_up.get_by_label("Name").fill("alice")
+    sign_up.get_by_label("Email").fill("alice@example.com")
+    sign_up.get_by_label("Password").fill("correct horse")
+    sign_up.get_by_role("button", name="Sign up").click()
+    expect(page.locator("#whoami")).to_have_text("Signed in as alice (alice@example.com)")
+    expect(page.locator("#signed-out")).to_be_hidden()
+    expect(page.locator("#empty")).to_be_visible()
+
+    write = page.locator("#write")
+    write.get_by_label("Title").fill("First board")
+    write.get_by_label("Content").fill("Hello from the browser 👋")
+    write.get_by_role("button", name="Post").click()
+    board = page.locator("#boards > li").filter(has_text="First board")
+    expect(board).to_contain_text("by alice")
+    expect(write.get_by_label("Title")).to_have_value("")
+    expect(page.locator("#empty")).to_be_hidden()
+
+    # After a reload the list comes from the API, and the tab is still signed in.
+    page.reload()
+    expect(board).to_contain_text("Hello from the browser 👋")
+    screenshot(page, "boards-signed-in")
+
+    board.get_by_role("button", name="Edit").click()
+    form = board.locator(".edit-form")
+    expect(form.get_by_label("Title")).to_have_value("First board")
+    form.get_by_label("Title").fill("Renamed board")
+    form.get_by_role("button", name="Save").click()
+    renamed = page.locator("#boards > li").filter(has_text="Renamed board")
+    expect(renamed).to_be_visible()
+    expect(page.locator("#boards > li")).to_have_count(1)
+
+    renamed.get_by_role("button", name="Delete").click()
+    renamed.get_by_role("button", name="Yes, delete").click()
+    expect(page.locator("#boards > li")).to_have_count(0)
+    expect(page.locator("#empty")).to_be_visible()
+    page.reload()
+    expect(page.locator("#whoami")).to_contain_text("alice")
+    expect(page.locator("#empty")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.locator("#whoami")).to_have_text("Not signed in")
+    expect(page.locator("#sign-in")).to_be_visible()
+    expect(page.locator("#signed-in")).to_be_hidden()
+    assert page.evaluate("sessionStorage.length") == 0
+    screenshot(page, "boards-signed-out")
+
+
+def test_others_boards_show_no_controls_and_the_api_refuses_them(page, accounts, client):
+    alice = accounts.member("alice")
+    board = write_board(client, alice, "Alice's board", "Only Alice may change this.")
+    bob = accounts.member("bob")
+    write_board(client, bob, "Bob's board")
+
+    page.goto("/manage-boards")
+    sign_in(page, bob)
+    item = board_item(page, board["id"])
+    expect(item).to_contain_text("Alice's board")
+    expect(item.get_by_role("button", name="Edit")).to_be_hidden()
+    expect(item.get_by_role("button", name="Delete")).to_be_hidden()
+    expect(page.locator("#boards > li").filter(has_text="Bob's board").get_by_role("button", name="Edit")).to_be_visible()
+    screenshot(page, "boards-other-user")
+
+    # Forced through the page's own API helper, as someone at the browser console could.
+    statuses = page.evaluate(
+        """async (id) => {
+            const { api } = await import("/static/oz.js");
+            const attempts = [
+                ["PUT", { title: "Bob's now", content: "" }],
+                ["PATCH", { title: "Bob's now" }],
+                ["DELETE", undefined],
+            ];
+            const statuses = [];
+            for (const [method, body] of attempts) {
+                statuses.push(await api(method, `/boards/${id}`, body).then(() => 200, (error) => error.status));
+            }
+            return statuses;
+        }""",
+        board["id"],
+    )
+    assert statuses == [403, 403, 403]
+    assert client.get(f"/boards/{board['id']}", auth=alice.auth).json["title"] == "Alice's board"
+
+
+def test_filter_by_author_shows_only_their_boards(page, accounts, client):
+    alice = accounts.member("alice")
+    bob = accounts.member("bob")
+    write_board(client, alice, "Alice one")
+    write_board(client, bob, "Bob one")
+    write_board(client, alice, "Alice two")
+
+    page.goto("/manage-boards")
+    sign_in(page, bob)
+    titles = page.locator("#boards .board-title")
+    expect(titles).to_have_text(["Alice two", "Bob one", "Alice one"])
+    page.locator("#boards .board-author").filter(has_text="alice").first.click()
+    expect(titles).to_have_text(["Alice two", "Alice one"])
+    expect(page.locator("#filter-text")).to_have_text("Boards by alice, newest first.")
+    page.get_by_role("button", name="Only mine").click()
+    expect(titles).to_have_text(["Bob one"])
+    page.get_by_role("button", name="Show everyone's").click()
+    expect(titles).to_have_count(3)
+
+
+def test_markup_in_a_board_shows_as_text_and_runs_nothing(page, client, dialogs):
+    name = "<b>mallory</b>"
+    response = client.post("/users", json={"name": name, "email": "mallory@example.com", "password": "correct horse"})
+    assert response.status_code == 201, response.json
+    content = "<script>alert(2)</script><a href=javascript:alert(3)>click</a>"
+    board = client.post(
+        "/boards", json={"title": XSS_TITLE, "content": content}, auth=("mallory@example.com", "correct horse")
+    ).json
+
+    page.goto("/manage-boards")
+    form = page.locator("#sign-in")
+    form.get_by_label("Email").fill("mallory@example.com")
+    form.get_by_label("Password").fill("correct horse")
+    form.get_by_role("button", name="Sign in").click()
+    item = board_item(page, board["id"])
+    expect(item.locator(".board-title")).to_have_text(XSS_TITLE)
+    expect(item.locator(".board-content")).to_have_text(content)
+    expect(item.locator(".board-author")).to_have_text(name)
+    expect(page.locator("#whoami")).to_contain_text(name)
+    expect(page.locator("main img, main script, main b, main a[href^=javascript]")).to_have_count(0)
+    # Give an onerror handler, had one been created, time to fire.
+    page.wait_for_timeout(500)
+    assert dialogs == []
+    screenshot(page, "boards-markup-as-text")
+
+
+def test_a_wrong_password_shows_the_api_message_and_no_browser_dialog(page, accounts, client):
+    alice = accounts.member("alice")
+    page.goto("/manage-boards")
+    form = page.locator("#sign-in")
+    form.get_by_label("Email").fill(alice.email)
+    form.get_by_label("Password").fill("not the password")
+    with page.expect_response("**/users/me") as answer:
+        form.get_by_role("button", name="Sign in").click()
+    response = answer.value
+    assert response.status == 401
+    # The page's request marks itself, so the API leaves out the challenge that would make
+    # the browser pop up its own Basic-auth dialog ...
+    assert "www-authenticate" not in response.headers
+    expect(form.locator(".form-error")).to_have_text(response.json()["message"])
+    expect(page.locator("#whoami")).to_have_text("Not signed in")
+    assert page.evaluate("sessionStorage.length") == 0
+    screenshot(page, "sign-in-wrong-password")
+    # ... while curl, which does not mark itself, still gets it.
+    plain = client.get("/users/me", auth=(alice.email, "not the password"))
+    assert plain.status_code == 401
+    assert plain.headers["WWW-Authenticate"].startswith("Basic")
+
+
+def test_sign_up_errors_show_next_to_their_fields(page, accounts):
+    accounts.member("carol")
+    page.goto("/manage-users")
+    sign_up = page.locator("#sign-up")
+    sign_up.get_by_label("Name").fill("dave")
+    sign_up.get_by_label("Email").fill("not-an-email")
+    sign_up.get_by_label("Password").fill("short")
+    with page.expect_response("**/users") as answer:
+        sign_up.get_by_role("button", name="Sign up").click()
+    body = answer.value.json()
+    assert answer.value.status == 422
+    expect(sign_up.locator(".form-error")).to_have_text(body["message"])
+    expect(sign_up.locator('[data-error-for="email"]')).to_have_text(" ".join(body["errors"]["json"]["email"]))
+    expect(sign_up.locator('[data-error-for="password"]')).to_have_text(
+        " ".join(body["errors"]["json"]["password"])
+    )
+    expect(sign_up.locator('[data-error-for="name"]')).to_be_empty()
+    screenshot(page, "sign-up-errors")
+
+    sign_up.get_by_label("Name").fill("carol")
+    sign_up.get_by_label("Email").fill("dave@example.com")
+    sign_up.get_by_label("Password").fill("long enough")
+    with page.expect_response("**/users") as answer:
+        sign_up.get_by_role("button", name="Sign up").click()
+    assert answer.value.status == 409
+    expect(sign_up.locator('[data-error-for="name"]')).to_have_text(answer.value.json()["message"])
+    expect(sign_up.locator('[data-error-for="email"]')).to_be_empty()
+
+
+def test_people_edit_and_delete_their_own_account(page, accounts, client):
+    me = accounts.member("alice")
+    other = accounts.member("bob")
+    page.goto("/manage-users")
+    sign_in(page, me)
+    mine = user_item(page, me.id)
+    theirs = user_item(page, other.id)
+    expect(mine).to_contain_text(me.email)
+    expect(theirs).to_contain_text("bob")
+    expect(theirs).not_to_contain_text(other.email)
+    expect(theirs.get_by_role("button", name="Edit")).to_be_hidden()
+    expect(theirs.get_by_role("button", name="Delete")).to_be_hidden()
+    expect(mine.get_by_role("button", name="Make admin")).to_be_hidden()
+
+    mine.get_by_role("button", name="Edit").click()
+    form = mine.locator(".edit-form")
+    form.get_by_label("Name").fill("alicia")
+    form.get_by_label("New password").fill("a brand new password")
+    form.get_by_role("button", name="Save").click()
+    expect(page.locator("#whoami")).to_have_text(f"Signed in as alicia ({me.email})")
+    expect(mine).to_contain_text("alicia (you)")
+
+    # The tab signs in again with the new password: the change took, and was remembered.
+    page.reload()
+    expect(page.locator("#whoami")).to_have_text(f"Signed in as alicia ({me.email})")
+    assert client.get("/users/me", auth=(me.email, "a brand new password")).status_code == 200
+    screenshot(page, "users-signed-in")
+
+    mine.get_by_role("button", name="Edit").click()
+    form.get_by_label("Name").fill("bob")
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator('[data-error-for="name"]')).not_to_be_empty()
+    screenshot(page, "users-name-taken")
+    form.get_by_role("button", name="Cancel").click()
+
+    mine.get_by_role("button", name="Delete").click()
+    expect(mine).to_contain_text("Delete your account and all your boards?")
+    mine.get_by_role("button", name="Yes, delete").click()
+    expect(page.locator("#whoami")).to_have_text("Not signed in")
+    assert client.get(f"/users/{me.id}", auth=other.auth).status_code == 404
+
+
+def test_admins_edit_delete_and_promote_anyone(page, accounts, client):
+    admin = accounts.admin("root")
+    alice = accounts.member("alice")
+    board = write_board(client, alice, "Alice's board")
+
+    page.goto("/manage-boards")
+    sign_in(page, admin)
+    expect(page.locator("#whoami")).to_contain_text(", admin")
+    item = board_item(page, board["id"])
+    item.get_by_role("button", name="Edit").click()
+    item.locator(".edit-form").get_by_label("Title").fill("Moderated")
+    item.locator(".edit-form").get_by_role("button", name="Save").click()
+    expect(board_item(page, board["id"]).locator(".board-title")).to_have_text("Moderated")
+
+    page.get_by_role("link", name="Users").click()
+    row = user_item(page, alice.id)
+    expect(row).to_contain_text(alice.email)
+    row.get_by_role("button", name="Make admin").click()
+    expect(row.locator(".user-role")).to_have_text("admin")
+    expect(row.get_by_role("button", name="Make admin")).to_be_hidden()
+    screenshot(page, "users-admin")
+    assert client.get("/users/me", auth=alice.auth).json["role"] == "admin"
+
+    row.get_by_role("button", name="Delete").click()
+    row.get_by_role("button", name="Yes, delete").click()
+    expect(row).to_have_count(0)
+    expect(page.locator("#whoami")).to_contain_text("root")
+    assert client.get(f"/boards/{board['id']}", auth=admin.auth).status_code == 404
+
+
+def test_load_more_follows_the_link_header_to_the_last_user(page, accounts, client):
+    me = accounts.member("alice")
+    for _ in range(44):
+        accounts.member()
+    page.goto("/manage-users")
+    sign_in(page, me)
+    users = page.locator("#users > li")
+    expect(users).to_have_count(20)
+    load_more = page.get_by_role("button", name="Load more")
+    load_more.click()
+    expect(users).to_have_count(40)
+    load_more.click()
+    expect(users).to_have_count(45)
+    expect(load_more).to_be_hidden()
+    listed = client.get("/users?limit=100", auth=me.auth).json
+    ids = users.evaluate_all("items => items.map((item) => Number(item.dataset.userId))")
+    assert ids == [user["id"] for user in listed]
+
+
+def test_swagger_ui_renders_the_operations_offline(page):
+    page.goto("/swagger-ui")
+    expect(page.locator(".opblock").first).to_be_visible(timeout=15_000)
+    paths = {path.replace("\u200b", "") for path in page.locator(".opblock-summary-path").all_inner_texts()}
+    assert {"/users", "/users/me", "/users/{user_id}", "/boards", "/boards/{board_id}"} <= paths
+    screenshot(page, "swagger-ui")
+
+
+def test_swagger_ui_authorize_with_basic_auth_calls_the_live_api(page, accounts):
+    alice = accounts.member("alice")
+    page.goto("/swagger-ui")
+    page.get_by_role("button", name="Authorize").first.click()
+    dialog = page.locator(".dialog-ux")
+    dialog.locator("input[type=text]").fill(alice.email)
+    dialog.locator("input[type=password]").fill(alice.password)
+    dialog.get_by_role("button", name="Authorize").click()
+    dialog.get_by_role("button", name="Close").click()
+
+    operation = page.locator("#operations-users-get_users_me")
+    operation.locator(".opblock-summary").click()
+    operation.get_by_role("button", name="Try it out").click()
+    with page.expect_response("**/users/me") as answer:
+        operation.get_by_role("button", name="Execute").click()
+    assert answer.value.status == 200
+    expect(operation.locator(".live-responses-table tr.response .response-col_status")).to_have_text("200")
+    expect(operation.locator(".live-responses-table")).to_contain_text(alice.email)
+    screenshot(page, "swagger-ui-authorized")

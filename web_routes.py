@@ -1,0 +1,62 @@
+"""The HTML pages and the offline Swagger UI; the pages' own scripts call the JSON API."""
+from flask import Blueprint, render_template, send_from_directory
+from swagger_ui_bundle import swagger_ui_path
+
+# Only the app's own files may run or style a page, and no inline script runs: markup that
+# slips into a page from user content can show, never execute. Swagger UI draws its icons
+# from data: URIs in its stylesheet.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def configure_swagger_ui(app):
+    """Publish /openapi.json for the web blueprint's /swagger-ui; call before ``Api(app)``."""
+    app.config.setdefault("OPENAPI_URL_PREFIX", "/")
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    # smorest's own Swagger UI page starts from an inline script, which the
+    # Content-Security-Policy refuses, and would take /swagger-ui first: keep it off.
+    app.config["OPENAPI_SWAGGER_UI_PATH"] = None
+
+
+def create_web_blueprint():
+    """Build the blueprint for /, /manage-users, /manage-boards and /swagger-ui."""
+    bp = Blueprint("web", __name__)
+
+    # GET /: links to the pages and the API docs
+    @bp.get("/")
+    def index():
+        return render_template("index.html")
+
+    # GET /manage-users: list, edit and delete users
+    @bp.get("/manage-users")
+    def manage_users():
+        return render_template("manage_users.html")
+
+    # GET /manage-boards: list, write, edit and delete boards
+    @bp.get("/manage-boards")
+    def manage_boards():
+        return render_template("manage_boards.html")
+
+    # GET /swagger-ui: the API docs, from files installed with the app, so no internet is needed
+    @bp.get("/swagger-ui")
+    def swagger_ui():
+        return render_template("swagger_ui.html")
+
+    @bp.get("/swagger-ui/<path:filename>")
+    def swagger_ui_file(filename):
+        return send_from_directory(swagger_ui_path, filename)
+
+    @bp.after_app_request
+    def set_security_headers(response):
+        """Lock HTML pages to the app's own scripts and styles; stop MIME sniffing everywhere."""
+        # nosniff on every response: a JSON body holding user text must never be read as HTML
+        # or script, and the pages' .js and .css must be what their Content-Type says.
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.mimetype == "text/html":
+            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return bp
