@@ -1,0 +1,200 @@
+"""The test suite's real MySQL server, the app on a fresh database, and small helpers.
+
+Which server, in this order (OZ_TEST_SERVER=env|container|private forces one):
+1. the server named by OZ_TEST_MYSQL_HOST (and _PORT, _USER, _PASSWORD);
+2. a testcontainers MySQL container (image OZ_TEST_MYSQL_IMAGE, default mysql:8.4) when a
+   Docker engine answers;
+3. a private server started from the installed mariadbd/mysqld in a temporary directory.
+With none of them the run fails at once. Each run gets a database of its own, dropped
+afterwards, so a shared server is left as it was.
+"""
+
+import itertools
+import os
+import secrets
+from dataclasses import dataclass
+
+import MySQLdb
+import pytest
+
+from app import create_app
+from db import load_schema
+
+# The tests check behaviour, not hashing cost: a cheap hash keeps hundreds of sign-ups fast.
+TEST_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+
+NO_SERVER_HELP = """No MySQL server for the tests. Do one of:
+  - run `make test`, which installs mariadb-server when it can and starts a private one;
+  - install mariadb-server (Debian: apt-get install mariadb-server) so the tests start their own;
+  - point the tests at a server: OZ_TEST_MYSQL_HOST=127.0.0.1 OZ_TEST_MYSQL_PORT=3306 ...;
+  - start Docker and run OZ_TEST_SERVER=container make test."""
+
+
+@dataclass
+class EnvServer:
+    host: str
+    port: int
+    user: str
+    password: str
+    kind: str = "env"
+
+    @property
+    def label(self):
+        return f"server from OZ_TEST_MYSQL_HOST at {self.host}:{self.port}"
+
+    def remove(self):
+        """The server is not ours to stop."""
+
+
+def docker_engine_answers():
+    try:
+        import docker
+        docker.from_env(timeout=3).ping()
+    except Exception:  # any failure here just means "no engine": fall through to the next option
+        return False
+    return True
+
+
+def start_server(choice):
+    if choice == "env" or (not choice and os.environ.get("OZ_TEST_MYSQL_HOST")):
+        return EnvServer(
+            host=os.environ["OZ_TEST_MYSQL_HOST"],
+            port=int(os.environ.get("OZ_TEST_MYSQL_PORT", "3306")),
+            user=os.environ.get("OZ_TEST_MYSQL_USER", "root"),
+            password=os.environ.get("OZ_TEST_MYSQL_PASSWORD", ""),
+        )
+    if choice == "container" or (not choice and docker_engine_answers()):
+        from container_server import start_mysql_container
+        return start_mysql_container(os.environ.get("OZ_TEST_MYSQL_IMAGE", "mysql:8.4"))
+    from private_server import PrivateServer
+    try:
+        server = PrivateServer()
+    except RuntimeError:
+        pytest.exit(NO_SERVER_HELP, returncode=3)
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def mysql_server(request):
+    server = start_server(os.environ.get("OZ_TEST_SERVER"))
+    request.config.stash["oz_server_label"] = server.label
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter:
+        reporter.write_line(f"\noz tests: MySQL server = {server.label}")
+    yield server
+    server.remove()
+
+
+@pytest.fixture(scope="session")
+def app_config(mysql_server):
+    """Settings for apps on this run's own database, created from schema.sql."""
+    config = {
+        "TESTING": True,
+        "MYSQL_HOST": mysql_server.host,
+        "MYSQL_PORT": mysql_server.port,
+        "MYSQL_USER": mysql_server.user,
+        "MYSQL_PASSWORD": mysql_server.password,
+        "MYSQL_DB": f"oz_test_{secrets.token_hex(4)}",
+        "MYSQL_CONNECT_TIMEOUT": 5,
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
+    }
+    load_schema(config)
+    yield config
+    with connect(config, database=None) as connection:
+        connection.cursor().execute(f"DROP DATABASE `{config['MYSQL_DB']}`")
+
+
+def connect(config, database=True):
+    """A plain driver connection for the tests' own checks (autocommit, dict rows)."""
+    return MySQLdb.connect(
+        host=config["MYSQL_HOST"], port=config["MYSQL_PORT"], user=config["MYSQL_USER"],
+        password=config["MYSQL_PASSWORD"], charset="utf8mb4", autocommit=True,
+        cursorclass=MySQLdb.cursors.DictCursor,
+        **({"database": config["MYSQL_DB"]} if database else {}),
+    )
+
+
+@pytest.fixture(scope="session")
+def sql_connection(app_config):
+    with connect(app_config) as connection:
+        yield connection
+
+
+@pytest.fixture
+def sql(sql_connection):
+    """Run a statement on the test database directly; returns the rows."""
+
+    def run(statement, *params):
+        cursor = sql_connection.cursor()
+        cursor.execute(statement, params or None)
+        return cursor.fetchall()
+
+    return run
+
+
+@pytest.fixture
+def app(app_config, sql):
+    """A fresh app on empty tables."""
+    sql("DELETE FROM boards")
+    sql("DELETE FROM users")
+    return create_app(app_config)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@dataclass
+class Account:
+    id: int
+    name: str
+    email: str
+    password: str
+    role: str
+
+    @property
+    def auth(self):
+        return (self.email, self.password)
+
+
+_numbers = itertools.count(1)
+
+
+class Accounts:
+    """Makes users through the API (members) or the create-admin command (admins)."""
+
+    def __init__(self, app, client):
+        self.app = app
+        self.client = client
+
+    def member(self, name=None, password="correct horse"):
+        number = next(_numbers)
+        name = name or f"member{number}"
+        email = f"{name}.{number}@example.com".lower()
+        response = self.client.post("/users", json={"name": name, "email": email, "password": password})
+        assert response.status_code == 201, response.json
+        return Account(response.json["id"], name, email, password, "member")
+
+    def admin(self, name=None, password="admin password"):
+        number = next(_numbers)
+        name = name or f"admin{number}"
+        email = f"{name}.{number}@example.com".lower()
+        result = self.app.test_cli_runner().invoke(
+            args=["create-admin", "--email", email, "--name", name],
+            env={"OZ_ADMIN_PASSWORD": password})
+        assert result.exit_code == 0, result.output
+        me = self.client.get("/users/me", auth=(email, password)).json
+        return Account(me["id"], name, email, password, "admin")
+
+
+@pytest.fixture
+def accounts(app, client):
+    return Accounts(app, client)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    label = config.stash.get("oz_server_label", None)
+    if label:
+        terminalreporter.write_line(f"oz tests ran against: {label}")
