@@ -13,6 +13,7 @@ from db import MySQL
 from errors import register_error_handlers
 from service_routes import create_service_blueprint
 from user_routes import create_user_blueprint
+from web_routes import create_web_blueprint
 
 ONE_MIB = 1024 * 1024
 
@@ -33,11 +34,13 @@ def config_from_env(env=os.environ):
 API_SETTINGS = {
     "API_TITLE": "oz",
     "API_VERSION": "1.0",
+    # 3.0: the Swagger UI served by web_routes renders OpenAPI 3.0 documents.
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/",
     "OPENAPI_JSON_PATH": "openapi.json",
-    "OPENAPI_SWAGGER_UI_PATH": "/swagger-ui",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+    # web_routes serves /swagger-ui from local files: smorest's own page loads from a CDN and
+    # starts from an inline script that the pages' Content-Security-Policy refuses.
+    "OPENAPI_SWAGGER_UI_PATH": None,
     "API_SPEC_OPTIONS": {
         "info": {
             "description": (
@@ -79,6 +82,7 @@ def create_app(config=None):
     api.register_blueprint(create_user_blueprint(mysql))
     api.register_blueprint(create_board_blueprint(mysql))
     api.register_blueprint(create_service_blueprint(mysql))
+    app.register_blueprint(create_web_blueprint())
     register_error_handlers(app)
     register_commands(app, mysql)
 

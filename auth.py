@@ -102,7 +102,7 @@ def create_auth(mysql):
     @auth.error_handler
     def auth_error(status):
         if status == 401:
-            return error_body(401, "Sign in with your email and password (HTTP Basic)."), 401
+            return error_body(401, "Wrong or missing email and password (HTTP Basic)."), 401
         return error_body(403, "You are not allowed to do this."), 403
 
     return auth

@@ -11,6 +11,14 @@ log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = "5"
 
+# Clearer than werkzeug's descriptions for the statuses people meet most.
+DEFAULT_MESSAGES = {
+    404: "No such path.",
+    405: "This path does not accept that method.",
+    413: "The body is larger than 1 MiB.",
+    422: "Some fields are invalid: see errors.",
+}
+
 # The unique keys of schema.sql, and the field each one guards.
 UNIQUE_KEY_FIELDS = {"uq_users_name": "name", "uq_users_email": "email"}
 
@@ -29,7 +37,7 @@ def handle_http_exception(error):
     headers = dict(data.get("headers") or {})
     if error.code == 405 and error.valid_methods:
         headers["Allow"] = ", ".join(error.valid_methods)
-    message = data.get("message") or error.description
+    message = data.get("message") or DEFAULT_MESSAGES.get(error.code) or error.description
     return error_body(error.code, message, errors), error.code, headers
 
 

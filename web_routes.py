@@ -11,15 +11,6 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def configure_swagger_ui(app):
-    """Publish /openapi.json for the web blueprint's /swagger-ui; call before ``Api(app)``."""
-    app.config.setdefault("OPENAPI_URL_PREFIX", "/")
-    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    # smorest's own Swagger UI page starts from an inline script, which the
-    # Content-Security-Policy refuses, and would take /swagger-ui first: keep it off.
-    app.config["OPENAPI_SWAGGER_UI_PATH"] = None
-
-
 def create_web_blueprint():
     """Build the blueprint for /, /manage-users, /manage-boards and /swagger-ui."""
     bp = Blueprint("web", __name__)

@@ -198,3 +198,13 @@ def pytest_terminal_summary(terminalreporter, config):
     label = config.stash.get("oz_server_label", None)
     if label:
         terminalreporter.write_line(f"oz tests ran against: {label}")
+
+
+def next_link(response):
+    """The URL of the Link: rel="next" header, or None on the last page."""
+    link = response.headers.get("Link")
+    if link is None:
+        return None
+    url, rel = link.split(";", 1)
+    assert rel.strip() == 'rel="next"'
+    return url.strip().strip("<>")
