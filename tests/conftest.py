@@ -128,7 +128,7 @@ def sql(sql_connection):
     def run(statement, *params):
         cursor = sql_connection.cursor()
         cursor.execute(statement, params or None)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
     return run
 
