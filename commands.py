@@ -1,18 +1,21 @@
-"""flask --app app init-db | create-admin: set up the database and its first admin."""
+"""flask --app app init-db | create-admin | seed: set up the database, its first admin, sample data."""
 
 import os
 
 import click
+import MySQLdb
 from flask import current_app
 
 from auth import hash_password
 from db import load_schema, load_sql
+from seed import create_seed_command
 from versions import utc_now
 
 INSERT_USER = load_sql("users/insert")
 
 
 def register_commands(app, mysql):
+    app.cli.add_command(create_seed_command(mysql))
 
     @app.cli.command("init-db")
     def init_db_command():
@@ -29,6 +32,9 @@ def register_commands(app, mysql):
             "Password", hide_input=True, confirmation_prompt=True)
         if not 8 <= len(password) <= 128:
             raise click.BadParameter("the password must be 8 to 128 characters long")
-        mysql.execute(INSERT_USER, name=name.strip(), email=email.strip().lower(),
-                      password_hash=hash_password(password), role="admin", now=utc_now())
+        try:
+            mysql.execute(INSERT_USER, name=name.strip(), email=email.strip().lower(),
+                          password_hash=hash_password(password), role="admin", now=utc_now())
+        except MySQLdb.IntegrityError:
+            raise click.ClickException("that name or email is already taken") from None
         click.echo(f"Admin {email} created.")

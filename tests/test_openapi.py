@@ -1,0 +1,66 @@
+"""/openapi.json documents every operation, its errors and the basicAuth scheme."""
+
+import pytest
+
+OPERATIONS = [
+    ("/users", "post"), ("/users", "get"), ("/users/me", "get"),
+    ("/users/{user_id}", "get"), ("/users/{user_id}", "put"), ("/users/{user_id}", "patch"),
+    ("/users/{user_id}", "delete"), ("/users/{user_id}/boards", "get"),
+    ("/boards", "get"), ("/boards", "post"), ("/boards/{board_id}", "get"), ("/boards/{board_id}", "put"),
+    ("/boards/{board_id}", "patch"), ("/boards/{board_id}", "delete"), ("/health", "get"),
+]
+PUBLIC = {("/users", "post"), ("/health", "get")}
+
+
+@pytest.fixture
+def spec(client):
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    return response.json
+
+
+def test_it_is_openapi_3_with_basic_auth(spec):
+    assert spec["openapi"].startswith("3.")
+    assert spec["components"]["securitySchemes"]["basicAuth"] == {
+        "type": "http", "scheme": "basic", "description": "Your account's email (any case) and password."}
+    assert spec["security"] == [{"basicAuth": []}]
+
+
+def test_every_operation_is_documented(spec):
+    documented = {(path, method) for path, item in spec["paths"].items() for method in item
+                  if method in ("get", "post", "put", "patch", "delete")}
+    assert documented == set(OPERATIONS)
+
+
+@pytest.mark.parametrize("path, method", OPERATIONS)
+def test_each_operation_has_its_errors_and_security(spec, path, method):
+    operation = spec["paths"][path][method]
+    assert operation["summary"]
+    assert "default" in operation["responses"]
+    if (path, method) in PUBLIC:
+        assert operation["security"] == []
+    else:
+        assert "security" not in operation
+        assert "401" in operation["responses"]
+
+
+def test_writes_document_if_match_and_412(spec):
+    for path in ("/users/{user_id}", "/boards/{board_id}"):
+        for method in ("put", "patch", "delete"):
+            operation = spec["paths"][path][method]
+            assert "412" in operation["responses"] and "403" in operation["responses"]
+            assert any(p["name"] == "If-Match" for p in operation["parameters"])
+
+
+def test_lists_document_limit_cursor_and_link(spec):
+    for path in ("/users", "/boards", "/users/{user_id}/boards"):
+        operation = spec["paths"][path]["get"]
+        names = {p["name"] for p in operation["parameters"]}
+        assert {"limit", "cursor"} <= names
+        assert "Link" in operation["responses"]["200"]["headers"]
+
+
+def test_sign_up_documents_the_fields_it_accepts(spec):
+    schema = spec["components"]["schemas"]["UserCreate"]
+    assert set(schema["properties"]) == {"name", "email", "password"}
+    assert schema["additionalProperties"] is False
