@@ -12,6 +12,7 @@ from commands import register_commands
 from db import MySQL
 from errors import register_error_handlers
 from service_routes import create_service_blueprint
+from throttle import init_throttle
 from user_routes import create_user_blueprint
 from web_routes import create_web_blueprint
 
@@ -28,6 +29,8 @@ def config_from_env(env=os.environ):
         "MYSQL_DB": env.get("MYSQL_DB", "oz"),
         # How long a request waits for an unreachable database before answering 503.
         "MYSQL_CONNECT_TIMEOUT": int(env.get("MYSQL_CONNECT_TIMEOUT", "5")),
+        # Where failed-login counts live: memory://, or redis://host:6379 to share them.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
     }
 
 
@@ -84,6 +87,7 @@ def create_app(config=None):
     api.register_blueprint(create_service_blueprint(mysql))
     app.register_blueprint(create_web_blueprint())
     register_error_handlers(app)
+    init_throttle(app)
     register_commands(app, mysql)
 
     app.before_request(require_json_object_body)

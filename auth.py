@@ -15,6 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from db import load_sql
 from errors import error_body
+from throttle import count_failed_login, refuse_while_locked_out
 
 CREDENTIALS_BY_EMAIL = load_sql("users/credentials_by_email")
 
@@ -83,14 +84,17 @@ def create_auth(mysql):
         if not email or not password:
             return None
         email = email.strip().lower()
+        refuse_while_locked_out(email)
         user = mysql.fetch_one(CREDENTIALS_BY_EMAIL, email=email)
         if user is None:
             check_password_hash(unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+            count_failed_login(email)
             return None
         password_hash = user.pop("password_hash")
         if verified_credentials.contains(email, password, password_hash):
             return user
         if not check_password_hash(password_hash, password):
+            count_failed_login(email)
             return None
         verified_credentials.add(email, password, password_hash)
         return user

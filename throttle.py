@@ -1,0 +1,73 @@
+"""Failed-login throttling: too many wrong passwords for one email lock it out for a while.
+
+The counts live in Flask-Limiter's storage: memory by default (one process), Redis when
+RATELIMIT_STORAGE_URI names one (redis://host:6379), so that every worker and host shares
+them. Flask-Limiter's route limits count requests before the view runs; this limit counts
+only failed sign-ins and is checked inside sign-in, before the slow password hash, so it
+calls the extension's rate limiter (its configured strategy and storage) directly.
+"""
+
+import hashlib
+import logging
+import math
+import time
+
+from flask import current_app
+from flask_limiter import Limiter
+from flask_smorest import abort
+from limits import parse
+
+log = logging.getLogger(__name__)
+
+EXTENSION_KEY = "oz_failed_logins"
+SCOPE = "failed-login"
+
+
+def init_throttle(app):
+    """Give the app its failed-login counter, configured from RATELIMIT_* settings."""
+    # A moving window: "10 within 5 minutes" holds for any 5 minutes, not per clock slot.
+    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
+    app.config.setdefault("FAILED_LOGIN_LIMIT", "10 per 5 minutes")
+    limiter = Limiter(key_func=lambda: SCOPE, app=app)
+    app.extensions[EXTENSION_KEY] = (limiter, parse(app.config["FAILED_LOGIN_LIMIT"]))
+
+
+def _counter(email):
+    """The rate limiter, the limit and the identifiers of this email's failed logins.
+
+    The email is hashed: the storage (Redis, perhaps shared) never holds addresses, and a
+    key has the same length whatever the client sent.
+    """
+    limiter, limit = current_app.extensions[EXTENSION_KEY]
+    digest = hashlib.sha256(email.encode()).hexdigest()
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
+    identifiers = (prefix, SCOPE, digest) if prefix else (SCOPE, digest)
+    return limiter, limit, identifiers
+
+
+def _storage_unavailable(error):
+    log.warning("failed-login storage unavailable: %s", error)
+    abort(503, message="Sign-in is unavailable; try again shortly.", headers={"Retry-After": "5"})
+
+
+def refuse_while_locked_out(email):
+    """Answer 429 with Retry-After while this email has had too many failed logins."""
+    limiter, limit, identifiers = _counter(email)
+    try:
+        if limiter.limiter.test(limit, *identifiers):
+            return
+        reset_time = limiter.limiter.get_window_stats(limit, *identifiers).reset_time
+    except limiter.storage.base_exceptions as error:
+        _storage_unavailable(error)
+    retry_after = max(1, math.ceil(reset_time - time.time()))
+    abort(429, message="Too many failed sign-ins for this account; try again later.",
+          headers={"Retry-After": str(retry_after)})
+
+
+def count_failed_login(email):
+    """Record one failed login for this email."""
+    limiter, limit, identifiers = _counter(email)
+    try:
+        limiter.limiter.hit(limit, *identifiers)
+    except limiter.storage.base_exceptions as error:
+        _storage_unavailable(error)
