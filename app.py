@@ -11,6 +11,7 @@ from board_routes import create_board_blueprint
 from commands import register_commands
 from db import MySQL
 from errors import register_error_handlers
+from request_log import init_request_log
 from service_routes import create_service_blueprint
 from throttle import init_throttle
 from user_routes import create_user_blueprint
@@ -79,6 +80,7 @@ def create_app(config=None):
     app.config.update(config or {})
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    init_request_log(app)
 
     mysql = MySQL(app)
     api = Api(app)
