@@ -1,0 +1,72 @@
+"""flask --app app seed: fill the database with sample users and boards, fast.
+
+Rows go in as multi-row INSERTs (MySQLdb's executemany rewrites sql/seed/insert_*.sql into
+one statement per batch, which is why those files carry no leading comment), one transaction
+per batch. Every seeded user shares one password, hashed once: user<N>@example.com with
+SEED_PASSWORD unless --password says otherwise.
+"""
+
+import random
+
+import click
+
+from auth import hash_password
+from db import load_sql
+from versions import utc_now
+
+INSERT_USERS = load_sql("seed/insert_users")
+INSERT_BOARDS = load_sql("seed/insert_boards")
+LAST_USER_ID = load_sql("seed/last_user_id")
+USER_IDS = load_sql("seed/user_ids")
+
+SEED_PASSWORD = "seed-password"
+CONTENT = ("Seeded by `flask seed` for trying the pages and for the benchmark. "
+           "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.")
+
+
+def create_seed_command(mysql):
+    """The `seed` click command, writing through the app's MySQL connection."""
+
+    def insert_in_batches(statement, count, make_row, batch_size, label):
+        """Insert make_row(1..count) batch by batch, each batch one transaction, with a progress bar."""
+        connection = mysql.connection
+        with click.progressbar(length=count, label=label) as bar:
+            for start in range(1, count + 1, batch_size):
+                batch = [make_row(n) for n in range(start, min(start + batch_size, count + 1))]
+                connection.begin()
+                try:
+                    connection.cursor().executemany(statement, batch)
+                except BaseException:
+                    connection.rollback()
+                    raise
+                connection.commit()
+                bar.update(len(batch))
+
+    @click.command("seed")
+    @click.option("--users", default=1000, show_default=True, help="How many users to add.")
+    @click.option("--boards", default=10000, show_default=True,
+                  help="How many boards to add, spread over all users.")
+    @click.option("--password", default=SEED_PASSWORD, show_default=True,
+                  help="The password every seeded user gets.")
+    @click.option("--batch-size", default=1000, show_default=True, help="Rows per INSERT.")
+    def seed_command(users, boards, password, batch_size):
+        """Add sample users (user<N>@example.com) and boards, in batches."""
+        now = utc_now()
+        first = mysql.fetch_one(LAST_USER_ID)["last_id"] + 1
+        password_hash = hash_password(password)
+        insert_in_batches(INSERT_USERS, users, lambda n: {
+            "name": f"user{first + n - 1}", "email": f"user{first + n - 1}@example.com",
+            "password_hash": password_hash, "now": now,
+        }, batch_size, "users")
+
+        author_ids = [row["id"] for row in mysql.fetch_all(USER_IDS)]
+        if boards and not author_ids:
+            raise click.UsageError("There are no users to write the boards: seed some with --users.")
+        authors = random.Random(0)
+        insert_in_batches(INSERT_BOARDS, boards, lambda n: {
+            "user_id": authors.choice(author_ids), "title": f"Board {n}",
+            "content": f"{n}: {CONTENT}", "now": now,
+        }, batch_size, "boards")
+        click.echo(f"Added {users} users (password {password!r}) and {boards} boards.")
+
+    return seed_command
