@@ -9,6 +9,7 @@ SEED_PASSWORD unless --password says otherwise.
 import random
 
 import click
+from flask.cli import with_appcontext
 
 from auth import hash_password
 from db import load_sql
@@ -49,6 +50,7 @@ def create_seed_command(mysql):
     @click.option("--password", default=SEED_PASSWORD, show_default=True,
                   help="The password every seeded user gets.")
     @click.option("--batch-size", default=1000, show_default=True, help="Rows per INSERT.")
+    @with_appcontext
     def seed_command(users, boards, password, batch_size):
         """Add sample users (user<N>@example.com) and boards, in batches."""
         now = utc_now()

@@ -1,0 +1,27 @@
+"""flask seed: sample users who can sign in, and boards spread over them."""
+
+from seed import SEED_PASSWORD
+
+
+def test_seed_adds_users_who_sign_in_and_boards_by_them(app, client, sql):
+    result = app.test_cli_runner().invoke(args=["seed", "--users", "3", "--boards", "25", "--batch-size", "10"])
+    assert result.exit_code == 0, result.output
+    assert sql("SELECT COUNT(*) AS n FROM users")[0]["n"] == 3
+    assert sql("SELECT COUNT(*) AS n FROM boards")[0]["n"] == 25
+    assert sql("SELECT COUNT(*) AS n FROM boards WHERE user_id NOT IN (SELECT id FROM users)")[0]["n"] == 0
+    me = client.get("/users/me", auth=("user1@example.com", SEED_PASSWORD))
+    assert me.status_code == 200 and me.json["name"] == "user1"
+    assert len(client.get("/boards?limit=100", auth=("user1@example.com", SEED_PASSWORD)).json) == 25
+
+
+def test_seeding_again_adds_more_users_without_clashing(app, sql):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed", "--users", "2", "--boards", "0"]).exit_code == 0
+    assert runner.invoke(args=["seed", "--users", "2", "--boards", "0"]).exit_code == 0
+    assert sql("SELECT COUNT(DISTINCT email) AS n FROM users")[0]["n"] == 4
+
+
+def test_boards_without_users_is_a_usage_error(app):
+    result = app.test_cli_runner().invoke(args=["seed", "--users", "0", "--boards", "5"])
+    assert result.exit_code != 0
+    assert "no users" in result.output
