@@ -38,10 +38,15 @@ class MySQL(flask_mysqldb.MySQL):
         app.config.setdefault("MYSQL_CHARSET", "utf8mb4")
         app.config.setdefault("MYSQL_CURSORCLASS", "DictCursor")
         app.config.setdefault("MYSQL_AUTOCOMMIT", True)
+        # Seconds a statement may wait for the server: a server that hangs (rather than
+        # refusing connections) gives a 503, not a request that never ends.
+        app.config.setdefault("MYSQL_QUERY_TIMEOUT", 10)
         app.config.setdefault(
             "MYSQL_CUSTOM_OPTIONS",
             # FOUND_ROWS: an UPDATE's rowcount counts matched rows, so 0 means "no such row".
-            {"init_command": SESSION_SETUP, "client_flag": CLIENT.FOUND_ROWS},
+            {"init_command": SESSION_SETUP, "client_flag": CLIENT.FOUND_ROWS,
+             "read_timeout": app.config["MYSQL_QUERY_TIMEOUT"],
+             "write_timeout": app.config["MYSQL_QUERY_TIMEOUT"]},
         )
         super().init_app(app)
 
