@@ -1,22 +1,27 @@
-"""The container runs reach the container, not a MySQL server of the machine running them."""
+"""The tests reach the server the fixture started, not another MySQL on this machine.
+
+MySQLdb reads host "localhost" as "use the local UNIX socket", which would silently reach
+the machine's own server instead of a container or a private server on a TCP port.
+"""
 
 import MySQLdb
-import pytest
 
 
-def test_a_container_run_talks_to_the_container_over_tcp(mysql_server):
-    if mysql_server.kind != "container":
-        pytest.skip("only a run against a container (OZ_TEST_SERVER=container) has one to check")
+def test_the_suite_talks_to_the_server_it_started_over_tcp(mysql_server):
     connection = MySQLdb.connect(
         host=mysql_server.host, port=mysql_server.port,
         user=mysql_server.user, password=mysql_server.password)
     try:
         cursor = connection.cursor()
-        cursor.execute("SELECT @@hostname")
-        (hostname,) = cursor.fetchone()
-        # With host "localhost" MySQLdb would take the UNIX socket to the machine's own server.
+        cursor.execute("SELECT @@hostname, @@port, @@datadir")
+        hostname, port, datadir = cursor.fetchone()
         assert "TCP/IP" in connection.get_host_info()
-        # Docker and podman name a container's host after the first 12 digits of its id.
-        assert hostname == mysql_server.container_id[:12]
     finally:
         connection.close()
+    if mysql_server.kind == "container":
+        # Docker and podman name a container's host after the first 12 digits of its id.
+        assert hostname == mysql_server.container_id[:12]
+    elif mysql_server.kind == "private":
+        assert (port, datadir.rstrip("/")) == (mysql_server.port, str(mysql_server.dir / "data"))
+    else:
+        assert port == mysql_server.port
