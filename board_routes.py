@@ -59,7 +59,7 @@ def create_board_blueprint(mysql):
     @blp.route("/boards")
     class Boards(MethodView):
         @auth.login_required
-        @blp.arguments(BoardPageArgs, location="query")
+        @blp.arguments(BoardPageArgs(), location="query")
         @blp.response(200, BoardOut(many=True), headers=LINK_HEADER)
         @blp.alt_response(401, response="UNAUTHORIZED")
         def get(self, page):
@@ -67,7 +67,7 @@ def create_board_blueprint(mysql):
             return boards_page(page, page.get("user_id"))
 
         @auth.login_required
-        @blp.arguments(BoardCreate)
+        @blp.arguments(BoardCreate())
         @blp.response(201, BoardOut, headers=LOCATION_HEADER)
         @blp.alt_response(401, response="UNAUTHORIZED")
         def post(self, new_board):
@@ -93,7 +93,7 @@ def create_board_blueprint(mysql):
             return board, etag_header(board)
 
         @auth.login_required
-        @blp.arguments(BoardUpdate)
+        @blp.arguments(BoardUpdate())
         @blp.response(200, BoardOut)
         @blp.doc(parameters=[IF_MATCH_PARAMETER])
         @blp.alt_response(401, response="UNAUTHORIZED")
@@ -105,7 +105,7 @@ def create_board_blueprint(mysql):
             return change_board(board_id, changes)
 
         @auth.login_required
-        @blp.arguments(BoardPatch)
+        @blp.arguments(BoardPatch())
         @blp.response(200, BoardOut)
         @blp.doc(parameters=[IF_MATCH_PARAMETER])
         @blp.alt_response(401, response="UNAUTHORIZED")
@@ -135,7 +135,7 @@ def create_board_blueprint(mysql):
     @blp.route("/users/<int:user_id>/boards")
     class UserBoards(MethodView):
         @auth.login_required
-        @blp.arguments(PageArgs, location="query")
+        @blp.arguments(PageArgs(), location="query")
         @blp.response(200, BoardOut(many=True), headers=LINK_HEADER)
         @blp.alt_response(401, response="UNAUTHORIZED")
         @blp.alt_response(404, response="NOT_FOUND")

@@ -82,7 +82,25 @@ class UserPatch(NotEmpty):
                          metadata={"description": "Admins only; a member who sends it gets 403."})
 
 
-class UserOut(Schema):
+class RowOut(Schema):
+    """An output schema for the dicts the routes build from SQL rows.
+
+    marshmallow's generic dump (an accessor and a missing-value check per field) cost more
+    than the query for a page of boards; a row already holds each field under its name, so
+    this reads it directly and lets each field format it. A key that is absent (a hidden
+    email) is left out, as marshmallow does.
+    """
+
+    def _serialize(self, obj, *, many=False):
+        if many and obj is not None:
+            return [self._serialize(row) for row in obj]
+        if not isinstance(obj, dict):
+            return super()._serialize(obj)
+        return {name: field._serialize(obj[name], name, obj)
+                for name, field in self.dump_fields.items() if name in obj}
+
+
+class UserOut(RowOut):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     email = fields.String(metadata={"description": "Only shown to the user themself and to admins."})
@@ -106,7 +124,7 @@ class BoardPatch(NotEmpty):
     content = content_field()
 
 
-class BoardOut(Schema):
+class BoardOut(RowOut):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     content = fields.String(required=True)

@@ -65,7 +65,7 @@ def create_user_blueprint(mysql):
     @blp.route("")
     class Users(MethodView):
         @blp.doc(security=[])
-        @blp.arguments(UserCreate)
+        @blp.arguments(UserCreate())
         @blp.response(201, UserOut, headers=LOCATION_HEADER)
         @blp.alt_response(409, response="CONFLICT")
         def post(self, new_user):
@@ -84,7 +84,7 @@ def create_user_blueprint(mysql):
             return user, {"Location": url_for("users.User", user_id=user["id"])}
 
         @auth.login_required
-        @blp.arguments(PageArgs, location="query")
+        @blp.arguments(PageArgs(), location="query")
         @blp.response(200, UserOut(many=True), headers=LINK_HEADER)
         @blp.alt_response(401, response="UNAUTHORIZED")
         def get(self, page):
@@ -118,7 +118,7 @@ def create_user_blueprint(mysql):
             return shown_to(auth.current_user(), user), etag_header(user)
 
         @auth.login_required
-        @blp.arguments(UserUpdate)
+        @blp.arguments(UserUpdate())
         @blp.response(200, UserOut)
         @blp.doc(parameters=[IF_MATCH_PARAMETER])
         @blp.alt_response(401, response="UNAUTHORIZED")
@@ -131,7 +131,7 @@ def create_user_blueprint(mysql):
             return change_user(user_id, changes)
 
         @auth.login_required
-        @blp.arguments(UserPatch)
+        @blp.arguments(UserPatch())
         @blp.response(200, UserOut)
         @blp.doc(parameters=[IF_MATCH_PARAMETER])
         @blp.alt_response(401, response="UNAUTHORIZED")
