@@ -12,6 +12,7 @@ from commands import register_commands
 from db import MySQL
 from errors import register_error_handlers
 from request_log import init_request_log
+from schemas import document_partial_updates
 from service_routes import create_service_blueprint
 from throttle import init_throttle
 from user_routes import create_user_blueprint
@@ -87,6 +88,7 @@ def create_app(config=None):
     api.register_blueprint(create_user_blueprint(mysql))
     api.register_blueprint(create_board_blueprint(mysql))
     api.register_blueprint(create_service_blueprint(mysql))
+    document_partial_updates(api.spec)
     app.register_blueprint(create_web_blueprint())
     register_error_handlers(app)
     init_throttle(app)

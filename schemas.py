@@ -12,10 +12,21 @@ ROLES = ("member", "admin")
 
 
 class Trimmed(fields.String):
-    """A string with surrounding whitespace removed before it is validated."""
+    """A string with surrounding whitespace removed before it is validated.
+
+    Its length is checked as sent too, so that the maxLength of the OpenAPI document holds
+    for what a client sends, not only for what is stored.
+    """
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
+        self._validate(text)
+        return text.strip()
+
+
+# Documents that a required trimmed string needs a character other than whitespace
+# (JSON Schema's minLength counts the spaces that trimming removes).
+NOT_BLANK = {"pattern": r"\S"}
 
 
 class LowercaseEmail(fields.Email):
@@ -33,7 +44,7 @@ class UtcDateTime(fields.DateTime):
 
 
 def name_field(**kwargs):
-    return Trimmed(validate=validate.Length(1, 100), **kwargs)
+    return Trimmed(validate=validate.Length(1, 100), metadata=NOT_BLANK, **kwargs)
 
 
 def email_field(**kwargs):
@@ -46,7 +57,7 @@ def password_field(**kwargs):
 
 
 def title_field(**kwargs):
-    return Trimmed(validate=validate.Length(1, 200), **kwargs)
+    return Trimmed(validate=validate.Length(1, 200), metadata=NOT_BLANK, **kwargs)
 
 
 def content_field(**kwargs):
@@ -60,6 +71,12 @@ class NotEmpty(Schema):
     def require_a_field(self, data, **kwargs):
         if not data:
             raise ValidationError("Send at least one field to change.")
+
+
+def document_partial_updates(spec):
+    """Say in the OpenAPI document that a PATCH body needs a field (apispec reads only fields)."""
+    for name in ("UserPatch", "BoardPatch"):
+        spec.components.schemas[name]["minProperties"] = 1
 
 
 class UserCreate(Schema):
