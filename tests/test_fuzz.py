@@ -45,7 +45,8 @@ def test_the_live_app_answers_every_generated_request_as_documented(app_config, 
              "--generation-database", "none", "--no-color"],
             env={**os.environ, "OZ_FUZZ_BASE_URL": base_url, "SCHEMATHESIS_HOOKS": "fuzz_hooks",
                  "PYTHONPATH": os.pathsep.join([str(TESTS_DIR), os.environ.get("PYTHONPATH", "")])},
-            capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS,
+            # In a scratch directory: schemathesis keeps a cache where it runs.
+            cwd=tmp_path, capture_output=True, text=True, timeout=RUN_TIMEOUT_SECONDS,
         )
     assert run.returncode == 0, run.stdout[-20_000:] + run.stderr[-5_000:]
     operations = re.search(r"Tested: (\d+)", run.stdout).group(1)
