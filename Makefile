@@ -1,7 +1,7 @@
 # oz: `make run` serves the API on 127.0.0.1:5000; `make test` runs the whole test suite.
 # Each sets up what it needs first (system packages, .venv, a MySQL server).
 
-.PHONY: run test test-container
+.PHONY: run test test-container bench
 
 run:
 	scripts/setup.sh run
@@ -17,3 +17,11 @@ test:
 test-container:
 	scripts/setup.sh test
 	OZ_TEST_SERVER=container scripts/container-engine.sh run .venv/bin/python -m pytest
+
+# The benchmark (bench/README.md): oz against bare Flask + MySQLdb and FastAPI, with wrk;
+# about a quarter of an hour. Not part of `make test`.
+bench:
+	scripts/setup.sh run
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	.venv/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	.venv/bin/python bench/run.py

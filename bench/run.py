@@ -1,0 +1,439 @@
+"""Benchmark oz against its floor (bare Flask + MySQLdb) and an alternative (FastAPI + asyncmy).
+
+    .venv/bin/python bench/run.py            # what `make bench` runs
+    .venv/bin/python bench/run.py --duration 3 --rounds 1 --deep-boards 200000   # a quick look
+
+It seeds its own database (oz_bench, dropped and recreated) on the server named by MYSQL_HOST,
+MYSQL_PORT, MYSQL_USER, MYSQL_PASSWORD (127.0.0.1:3306, root), or on a private mariadbd when
+none answers; starts every server with 2 workers on free ports; and drives each scenario with
+wrk (bench/wrk/scenario.lua), servers taking turns so drift on a shared machine cancels out.
+It prints the table, writes bench/results/<timestamp>.json and puts the table in
+bench/README.md.
+"""
+
+import argparse
+import base64
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+import MySQLdb
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO / "bench"
+RESULTS = BENCH / "results"
+README = BENCH / "README.md"
+WRK_SCRIPT = BENCH / "wrk" / "scenario.lua"
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(REPO / "tests"))
+
+DATABASE = "oz_bench"
+SEED_PASSWORD = "seed-password"  # seed.py's default
+# Who oz's requests sign in as, and whom the unauthenticated yardsticks act as: the first
+# seeded user of a fresh database.
+BENCH_USER = {"BENCH_USER_ID": "1", "BENCH_USER_NAME": "user1", "BENCH_USER_EMAIL": "user1@example.com"}
+AUTHORIZATION = "Basic " + base64.b64encode(f"user1@example.com:{SEED_PASSWORD}".encode()).decode()
+README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
+
+# name -> how to start it (with 2 workers) and whether requests carry credentials.
+SERVERS = {
+    "oz": {"command": [sys.executable, "serve.py"], "auth": True,
+           "about": "oz, production entry point: python serve.py (Granian WSGI)"},
+    "floor": {"command": [sys.executable, "serve.py", "bench.floor:create_app"], "auth": False,
+              "about": "bare Flask + MySQLdb on the same server as oz"},
+    "alternative": {"command": [str(BIN / "uvicorn"), "bench.alternative:app", "--workers", "2",
+                                "--host", "127.0.0.1", "--port", "{port}"], "auth": False,
+                    "about": "FastAPI + asyncmy pool + pydantic under uvicorn"},
+    "oz-gunicorn-sync": {"command": [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], "auth": True,
+                         "env": {"OZ_THREADS": "1"}, "about": "oz under gunicorn, 2 sync workers"},
+    "oz-gunicorn-gthread": {"command": [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], "auth": True,
+                            "env": {"OZ_THREADS": "2"},
+                            "about": "oz under gunicorn, 2 gthread workers with 2 threads"},
+}
+COMPARED = ("oz", "floor", "alternative")
+
+
+def cursor_before(board_id):
+    return base64.urlsafe_b64encode(f"before:{board_id}".encode()).decode()
+
+
+def scenarios(boards):
+    """The main scenarios: (name, label, path, extra wrk environment)."""
+    return [
+        ("board_by_id", "GET /boards/{id}", "/boards", {"BENCH_ID_RANGE": f"1:{boards}"}),
+        ("users_me", "GET /users/me", "/users/me", {}),
+        ("first_page", "GET /boards?limit=20", "/boards?limit=20", {}),
+        ("post_board", "POST /boards", "/boards",
+         {"BENCH_BODY": json.dumps({"title": "Benchmark", "content": "Written by wrk."})}),
+    ]
+
+
+DEEP_SCENARIOS = [
+    ("first_page", "GET /boards?limit=20", "/boards?limit=20", {}),
+    # Near the end of the newest-first order: the last full page before the oldest boards.
+    ("deep_page", "GET /boards?limit=20&cursor=(near the end)", f"/boards?limit=20&cursor={cursor_before(41)}", {}),
+]
+
+
+# --- the database -----------------------------------------------------------------------------
+
+def database_settings():
+    """The MySQL server from MYSQL_*; a private mariadbd when none answers (and its handle)."""
+    settings = {
+        "MYSQL_HOST": os.environ.get("MYSQL_HOST", "127.0.0.1"),
+        "MYSQL_PORT": os.environ.get("MYSQL_PORT", "3306"),
+        "MYSQL_USER": os.environ.get("MYSQL_USER", "root"),
+        "MYSQL_PASSWORD": os.environ.get("MYSQL_PASSWORD", ""),
+    }
+    try:
+        connect(settings, database=None).close()
+        return settings, None
+    except MySQLdb.OperationalError as error:
+        print(f"No MySQL server at {settings['MYSQL_HOST']}:{settings['MYSQL_PORT']} ({error.args[1]}); "
+              "starting a private one.")
+    from private_server import PrivateServer
+    server = PrivateServer()
+    server.start()
+    return {"MYSQL_HOST": server.host, "MYSQL_PORT": str(server.port), "MYSQL_USER": server.user,
+            "MYSQL_PASSWORD": server.password}, server
+
+
+def connect(settings, database=DATABASE):
+    return MySQLdb.connect(host=settings["MYSQL_HOST"], port=int(settings["MYSQL_PORT"]),
+                           user=settings["MYSQL_USER"], password=settings["MYSQL_PASSWORD"],
+                           connect_timeout=3, autocommit=True, **({"database": database} if database else {}))
+
+
+def server_version(settings):
+    with connect(settings, database=None) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT VERSION()")
+        return cursor.fetchone()[0]
+
+
+def questions(connection):
+    """The server's count of statements received so far (SHOW GLOBAL STATUS counts itself)."""
+    cursor = connection.cursor()
+    cursor.execute("SHOW GLOBAL STATUS LIKE 'Questions'")
+    return int(cursor.fetchone()[1])
+
+
+def flask(env, *args):
+    subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=REPO, env=env, check=True)
+
+
+def fresh_database(env, users, boards):
+    with connect(env, database=None) as connection:
+        connection.cursor().execute(f"DROP DATABASE IF EXISTS `{DATABASE}`")
+    flask(env, "init-db")
+    flask(env, "seed", "--users", str(users), "--boards", str(boards))
+
+
+# --- the servers ------------------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RunningServer:
+    """One server under test, in its own process group, logging to a file."""
+
+    def __init__(self, name, spec, env, log_dir):
+        self.name, self.spec = name, spec
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_dir / f"{name}.log"
+        command = [part.format(port=self.port) for part in spec["command"]]
+        server_env = {**env, **spec.get("env", {}), "HOST": "127.0.0.1", "PORT": str(self.port),
+                      "WEB_CONCURRENCY": "2", "PYTHONPATH": str(REPO)}
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=REPO, env=server_env, stdout=log,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+        self.rss_mib = 0.0
+
+    def wait_until_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                self.get("/boards/1")
+                return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit(f"{self.name} did not start; its log:\n{self.log_path.read_text()[-3000:]}")
+
+    def get(self, path):
+        """GET a path (with credentials where the server needs them): status, headers, JSON."""
+        request = urllib.request.Request(self.url + path)
+        if self.spec["auth"]:
+            request.add_header("Authorization", AUTHORIZATION)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.headers, json.load(response)
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, None
+
+    def sample_rss(self):
+        """Remember the largest total resident memory its worker processes have reached."""
+        self.rss_mib = max(self.rss_mib, sum(rss_kib(pid) for pid in descendants(self.process.pid)) / 1024)
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def descendants(pid):
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo.extend(children.get(child, []))
+    return found
+
+
+def rss_kib(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def check_same_json(servers):
+    """The yardsticks must answer exactly what oz answers, or the comparison means nothing."""
+    oz = servers["oz"]
+    for path in ("/boards/5", "/users/me", "/boards?limit=3"):
+        status, headers, body = oz.get(path)
+        for other in servers.values():
+            other_status, other_headers, other_body = other.get(path)
+            if (other_status, other_body) != (status, body):
+                raise SystemExit(f"{other.name} answers {path} differently from oz:\n"
+                                 f"  oz: {status} {body}\n  {other.name}: {other_status} {other_body}")
+            if path.startswith("/boards?") and not other_headers.get("Link"):
+                raise SystemExit(f"{other.name} sends no Link header for {path}")
+
+
+# --- the load ---------------------------------------------------------------------------------
+
+def run_wrk(server, path, extra_env, args, duration):
+    env = {**os.environ, **extra_env, "BENCH_AUTH": AUTHORIZATION if server.spec["auth"] else ""}
+    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency",
+               "-s", str(WRK_SCRIPT), server.url + path]
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    result = json.loads(next(line for line in reversed(output.splitlines()) if line.startswith("{")))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def measure(servers, scenario_list, args, settings, rounds):
+    """Each scenario on each server, `rounds` times, the servers' order turning every time."""
+    names = list(servers)
+    counter = connect(settings, database=None)
+    runs = {(name, scenario[0]): [] for name in names for scenario in scenario_list}
+    for round_number in range(rounds):
+        for index, (key, label, path, extra_env) in enumerate(scenario_list):
+            shift = (round_number * len(scenario_list) + index) % len(names)
+            for name in names[shift:] + names[:shift]:
+                server = servers[name]
+                before = questions(counter)
+                result = run_wrk(server, path, extra_env, args, args.duration)
+                result["sql_per_request"] = (questions(counter) - before - 1) / max(result["requests"], 1)
+                server.sample_rss()
+                runs[(name, key)].append(result)
+                print(f"  round {round_number + 1}  {label:<28} {name:<20} {result['rps']:8.0f} req/s  "
+                      f"p50 {result['p50_us'] / 1000:6.2f} ms  non-2xx {result['non_2xx']}", flush=True)
+    counter.close()
+    return {key: summarize(results) for key, results in runs.items()}
+
+
+def summarize(results):
+    return {
+        "rps": statistics.mean(r["rps"] for r in results),
+        "p50_ms": statistics.mean(r["p50_us"] for r in results) / 1000,
+        "p99_ms": statistics.mean(r["p99_us"] for r in results) / 1000,
+        "non_2xx": sum(r["non_2xx"] + r["socket_errors"] for r in results),
+        "sql_per_request": statistics.mean(r["sql_per_request"] for r in results),
+        "runs": results,
+    }
+
+
+def warm_up(servers, scenario_list, args):
+    for server in servers.values():
+        for _, _, path, extra_env in scenario_list:
+            run_wrk(server, path, extra_env, args, 1)
+
+
+# --- the report -------------------------------------------------------------------------------
+
+def machine():
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.machine())
+    return f"{os.cpu_count()} cores, {cpu}, Linux {platform.release()}, Python {platform.python_version()}"
+
+
+def ratio(a, b):
+    return a / b if b else float("nan")
+
+
+def report(results, scenario_list, deep, servers, meta, targets):
+    lines = [
+        f"Measured {meta['date']} on {meta['machine']}, {meta['mysql']}; "
+        f"{meta['users']} users, {meta['boards']} boards; wrk -t{meta['threads']} -c{meta['connections']}, "
+        f"{meta['rounds']} × {meta['duration']} s per cell, servers taking turns. oz signs every request in "
+        "(HTTP Basic); the floor and the alternative do no authentication.",
+        "",
+        "| scenario | server | req/s | p50 ms | p99 ms | non-2xx | SQL/req | oz/this |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for key, label, _, _ in scenario_list:
+        oz_rps = results[("oz", key)]["rps"]
+        for name in servers:
+            cell = results[(name, key)]
+            relative = "" if name == "oz" else f"{ratio(oz_rps, cell['rps']):.2f}"
+            lines.append(f"| {label} | {name} | {cell['rps']:.0f} | {cell['p50_ms']:.2f} | {cell['p99_ms']:.2f} "
+                         f"| {cell['non_2xx']} | {cell['sql_per_request']:.2f} | {relative} |")
+    lines += ["", "| server | what | worker RSS (MiB, all workers) |", "|---|---|---:|"]
+    lines += [f"| {name} | {server.spec['about']} | {server.rss_mib:.0f} |" for name, server in servers.items()]
+    lines += ["", f"Deep pages at {meta['deep_boards']} boards (p50 of the last page against the first):", "",
+              "| server | first page p50 ms | deep page p50 ms | deep/first | deep page req/s |",
+              "|---|---:|---:|---:|---:|"]
+    for name in deep["servers"]:
+        first, last = deep["results"][(name, "first_page")], deep["results"][(name, "deep_page")]
+        lines.append(f"| {name} | {first['p50_ms']:.2f} | {last['p50_ms']:.2f} | "
+                     f"{ratio(last['p50_ms'], first['p50_ms']):.2f} | {last['rps']:.0f} |")
+    lines += ["", "| target | measured | met |", "|---|---|---|"]
+    lines += [f"| {target} | {measured} | {'yes' if met else '**no**'} |" for target, measured, met in targets]
+    return "\n".join(lines)
+
+
+def check_targets(results, scenario_list, deep):
+    targets = []
+    for key, label, _, _ in scenario_list:
+        oz = results[("oz", key)]
+        floor_ratio = ratio(oz["rps"], results[("floor", key)]["rps"])
+        alternative_ratio = ratio(oz["rps"], results[("alternative", key)]["rps"])
+        targets.append((f"{label}: oz ≥ 0.75 × floor", f"{floor_ratio:.2f}", floor_ratio >= 0.75))
+        targets.append((f"{label}: oz ≥ 0.9 × alternative", f"{alternative_ratio:.2f}", alternative_ratio >= 0.9))
+        targets.append((f"{label}: oz ≤ 2 SQL statements per request", f"{oz['sql_per_request']:.2f}",
+                        oz["sql_per_request"] <= 2.05))
+    first, last = deep["results"][("oz", "first_page")], deep["results"][("oz", "deep_page")]
+    deep_ratio = ratio(last["p50_ms"], first["p50_ms"])
+    targets.append(("deep page p50 ≤ 1.2 × first page p50 (oz)", f"{deep_ratio:.2f}", deep_ratio <= 1.2))
+    return targets
+
+
+def write_readme(table):
+    text = README.read_text(encoding="utf-8")
+    head, _, rest = text.partition(README_START)
+    _, _, tail = rest.partition(README_END)
+    README.write_text(f"{head}{README_START}\n{table}\n{README_END}{tail}", encoding="utf-8")
+
+
+def jsonable(results):
+    return {f"{name} {key}": value for (name, key), value in results.items()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--boards", type=int, default=100_000)
+    parser.add_argument("--deep-boards", type=int, default=1_000_000,
+                        help="boards in the table for the deep-page comparison")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
+    parser.add_argument("--servers", default=",".join(SERVERS),
+                        help=f"which to run (oz, floor and alternative always): {', '.join(SERVERS)}")
+    parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md as it is")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench does it).")
+    chosen = list(COMPARED) + [name for name in args.servers.split(",") if name and name not in COMPARED]
+
+    settings, private_server = database_settings()
+    env = {**os.environ, **settings, **BENCH_USER, "MYSQL_DB": DATABASE}
+    log_dir = Path(tempfile.mkdtemp(prefix="oz-bench-"))
+    servers = {}
+    try:
+        print(f"Seeding {DATABASE}: {args.users} users, {args.boards} boards.")
+        fresh_database(env, args.users, args.boards)
+        for name in chosen:
+            servers[name] = RunningServer(name, SERVERS[name], env, log_dir)
+        for server in servers.values():
+            server.wait_until_ready()
+        check_same_json(servers)
+        main_scenarios = scenarios(args.boards)
+        print("Warming up.")
+        warm_up(servers, main_scenarios, args)
+        print("Measuring.")
+        results = measure(servers, main_scenarios, args, settings, args.rounds)
+
+        extra = args.deep_boards - args.boards
+        print(f"Adding {extra} boards for the deep pages.")
+        flask(env, "seed", "--users", "0", "--boards", str(max(extra, 0)))
+        deep_servers = {name: servers[name] for name in COMPARED}
+        warm_up(deep_servers, DEEP_SCENARIOS, args)
+        deep = {"servers": list(deep_servers),
+                "results": measure(deep_servers, DEEP_SCENARIOS, args, settings, args.rounds)}
+    finally:
+        for server in servers.values():
+            server.stop()
+        if private_server is not None:
+            private_server.remove()
+
+    meta = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+            "mysql": f"MySQL server {server_version(settings) if private_server is None else 'private mariadbd'}",
+            "users": args.users, "boards": args.boards, "deep_boards": args.deep_boards,
+            "duration": args.duration, "rounds": args.rounds, "threads": args.threads,
+            "connections": args.connections}
+    targets = check_targets(results, main_scenarios, deep)
+    table = report(results, main_scenarios, deep, servers, meta, targets)
+    print()
+    print(table)
+    RESULTS.mkdir(exist_ok=True)
+    result_file = RESULTS / f"{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}.json"
+    result_file.write_text(json.dumps({
+        "meta": meta, "servers": {name: {"about": s.spec["about"], "rss_mib": s.rss_mib} for name, s in servers.items()},
+        "results": jsonable(results), "deep": jsonable(deep["results"]),
+        "targets": [{"target": t, "measured": m, "met": met} for t, m, met in targets],
+    }, indent=2), encoding="utf-8")
+    print(f"\nWrote {result_file.relative_to(REPO)}")
+    if not args.no_readme:
+        write_readme(table)
+        print(f"Updated {README.relative_to(REPO)}")
+    shutil.rmtree(log_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
