@@ -31,6 +31,8 @@ def config_from_env(env=os.environ):
         "MYSQL_DB": env.get("MYSQL_DB", "oz"),
         # How long a request waits for an unreachable database before answering 503.
         "MYSQL_CONNECT_TIMEOUT": int(env.get("MYSQL_CONNECT_TIMEOUT", "5")),
+        # How long a statement may wait for a database that hangs before answering 503.
+        "MYSQL_QUERY_TIMEOUT": int(env.get("MYSQL_QUERY_TIMEOUT", "10")),
         # Where failed-login counts live: memory://, or redis://host:6379 to share them.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
     }
