@@ -6,6 +6,7 @@ from flask_smorest import Blueprint, abort
 
 from auth import create_auth, require_owner
 from db import load_sql
+from errors import documented_errors
 from pagination import LINK_HEADER, page_of
 from schemas import BoardCreate, BoardOut, BoardPageArgs, BoardPatch, BoardUpdate, PageArgs
 from versions import (ETAG_HEADER, IF_MATCH_PARAMETER, check_written, etag_header,
@@ -61,7 +62,7 @@ def create_board_blueprint(mysql):
         @auth.login_required
         @blp.arguments(BoardPageArgs(), location="query")
         @blp.response(200, BoardOut(many=True), headers=LINK_HEADER)
-        @blp.alt_response(401, response="UNAUTHORIZED")
+        @documented_errors(blp, 401)
         def get(self, page):
             """List boards, newest first; ?user_id= keeps one author's."""
             return boards_page(page, page.get("user_id"))
@@ -69,7 +70,7 @@ def create_board_blueprint(mysql):
         @auth.login_required
         @blp.arguments(BoardCreate())
         @blp.response(201, BoardOut, headers=LOCATION_HEADER)
-        @blp.alt_response(401, response="UNAUTHORIZED")
+        @documented_errors(blp, 401)
         def post(self, new_board):
             """Write a board; its author is the signed-in user."""
             me = auth.current_user()
@@ -85,8 +86,7 @@ def create_board_blueprint(mysql):
     class Board(MethodView):
         @auth.login_required
         @blp.response(200, BoardOut, headers=ETAG_HEADER)
-        @blp.alt_response(401, response="UNAUTHORIZED")
-        @blp.alt_response(404, response="NOT_FOUND")
+        @documented_errors(blp, 401, 404)
         def get(self, board_id):
             """One board, with its ETag."""
             board = get_board(board_id, check_author=False)
@@ -96,10 +96,7 @@ def create_board_blueprint(mysql):
         @blp.arguments(BoardUpdate())
         @blp.response(200, BoardOut)
         @blp.doc(parameters=[IF_MATCH_PARAMETER])
-        @blp.alt_response(401, response="UNAUTHORIZED")
-        @blp.alt_response(403, response="FORBIDDEN")
-        @blp.alt_response(404, response="NOT_FOUND")
-        @blp.alt_response(412, response="PRECONDITION_FAILED")
+        @documented_errors(blp, 401, 403, 404, 412)
         def put(self, changes, board_id):
             """Replace title and content: the author or an admin."""
             return change_board(board_id, changes)
@@ -108,10 +105,7 @@ def create_board_blueprint(mysql):
         @blp.arguments(BoardPatch())
         @blp.response(200, BoardOut)
         @blp.doc(parameters=[IF_MATCH_PARAMETER])
-        @blp.alt_response(401, response="UNAUTHORIZED")
-        @blp.alt_response(403, response="FORBIDDEN")
-        @blp.alt_response(404, response="NOT_FOUND")
-        @blp.alt_response(412, response="PRECONDITION_FAILED")
+        @documented_errors(blp, 401, 403, 404, 412)
         def patch(self, changes, board_id):
             """Change the title or the content: the author or an admin."""
             return change_board(board_id, changes)
@@ -119,10 +113,7 @@ def create_board_blueprint(mysql):
         @auth.login_required
         @blp.response(204)
         @blp.doc(parameters=[IF_MATCH_PARAMETER])
-        @blp.alt_response(401, response="UNAUTHORIZED")
-        @blp.alt_response(403, response="FORBIDDEN")
-        @blp.alt_response(404, response="NOT_FOUND")
-        @blp.alt_response(412, response="PRECONDITION_FAILED")
+        @documented_errors(blp, 401, 403, 404, 412)
         def delete(self, board_id):
             """Delete a board: the author or an admin."""
             board = get_board(board_id)
@@ -137,8 +128,7 @@ def create_board_blueprint(mysql):
         @auth.login_required
         @blp.arguments(PageArgs(), location="query")
         @blp.response(200, BoardOut(many=True), headers=LINK_HEADER)
-        @blp.alt_response(401, response="UNAUTHORIZED")
-        @blp.alt_response(404, response="NOT_FOUND")
+        @documented_errors(blp, 401, 404)
         def get(self, page, user_id):
             """One user's boards, newest first (404 when there is no such user)."""
             boards, headers = boards_page(page, user_id)

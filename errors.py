@@ -1,6 +1,7 @@
 """One place that turns every failure into the JSON error body of the contract."""
 
 import logging
+from http import HTTPStatus
 
 import MySQLdb
 from MySQLdb.constants import ER
@@ -63,6 +64,17 @@ def handle_unexpected_error(error):
     """Log the fault for us; tell the client nothing about SQL, drivers or tracebacks."""
     log.error("unhandled error", exc_info=error)
     return error_body(500, InternalServerError.description), 500
+
+
+def documented_errors(blp, *codes):
+    """Document the error statuses an operation can answer, each with the JSON error body."""
+
+    def decorate(view):
+        for code in codes:
+            view = blp.alt_response(code, response=HTTPStatus(code).name)(view)
+        return view
+
+    return decorate
 
 
 def register_error_handlers(app):

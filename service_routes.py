@@ -4,6 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from db import load_sql
+from errors import documented_errors
 from schemas import Health
 
 PING = load_sql("service/ping")
@@ -17,7 +18,7 @@ def create_service_blueprint(mysql):
     class HealthCheck(MethodView):
         @blp.doc(security=[])
         @blp.response(200, Health)
-        @blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+        @documented_errors(blp, 503)
         def get(self):
             """Whether the service and its database answer."""
             mysql.fetch_one(PING)

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint, abort
 
 from auth import create_auth, hash_password, require_owner
 from db import load_sql
+from errors import documented_errors
 from pagination import LINK_HEADER, page_of
 from schemas import PageArgs, UserCreate, UserOut, UserPatch, UserUpdate
 from versions import (ETAG_HEADER, IF_MATCH_PARAMETER, check_written, etag_header,
@@ -67,7 +68,7 @@ def create_user_blueprint(mysql):
         @blp.doc(security=[])
         @blp.arguments(UserCreate())
         @blp.response(201, UserOut, headers=LOCATION_HEADER)
-        @blp.alt_response(409, response="CONFLICT")
+        @documented_errors(blp, 409)
         def post(self, new_user):
             """Sign up: create a member account."""
             now = utc_now()
@@ -86,7 +87,7 @@ def create_user_blueprint(mysql):
         @auth.login_required
         @blp.arguments(PageArgs(), location="query")
         @blp.response(200, UserOut(many=True), headers=LINK_HEADER)
-        @blp.alt_response(401, response="UNAUTHORIZED")
+        @documented_errors(blp, 401)
         def get(self, page):
             """List users, newest first (emails only where you may see them)."""
             me = auth.current_user()
@@ -99,7 +100,7 @@ def create_user_blueprint(mysql):
     class Me(MethodView):
         @auth.login_required
         @blp.response(200, UserOut, headers=ETAG_HEADER)
-        @blp.alt_response(401, response="UNAUTHORIZED")
+        @documented_errors(blp, 401)
         def get(self):
             """The signed-in user, email included."""
             me = auth.current_user()
@@ -110,8 +111,7 @@ def create_user_blueprint(mysql):
     class User(MethodView):
         @auth.login_required
         @blp.response(200, UserOut, headers=ETAG_HEADER)
-        @blp.alt_response(401, response="UNAUTHORIZED")
-        @blp.alt_response(404, response="NOT_FOUND")
+        @documented_errors(blp, 401, 404)
         def get(self, user_id):
             """One user, with its ETag."""
             user = get_user(user_id)
@@ -121,11 +121,7 @@ def create_user_blueprint(mysql):
         @blp.arguments(UserUpdate())
         @blp.response(200, UserOut)
         @blp.doc(parameters=[IF_MATCH_PARAMETER])
-        @blp.alt_response(401, response="UNAUTHORIZED")
-        @blp.alt_response(403, response="FORBIDDEN")
-        @blp.alt_response(404, response="NOT_FOUND")
-        @blp.alt_response(409, response="CONFLICT")
-        @blp.alt_response(412, response="PRECONDITION_FAILED")
+        @documented_errors(blp, 401, 403, 404, 409, 412)
         def put(self, changes, user_id):
             """Replace name and email (and optionally the password): the user or an admin."""
             return change_user(user_id, changes)
@@ -134,11 +130,7 @@ def create_user_blueprint(mysql):
         @blp.arguments(UserPatch())
         @blp.response(200, UserOut)
         @blp.doc(parameters=[IF_MATCH_PARAMETER])
-        @blp.alt_response(401, response="UNAUTHORIZED")
-        @blp.alt_response(403, response="FORBIDDEN")
-        @blp.alt_response(404, response="NOT_FOUND")
-        @blp.alt_response(409, response="CONFLICT")
-        @blp.alt_response(412, response="PRECONDITION_FAILED")
+        @documented_errors(blp, 401, 403, 404, 409, 412)
         def patch(self, changes, user_id):
             """Change some of name, email, password; role by admins only."""
             return change_user(user_id, changes)
@@ -146,10 +138,7 @@ def create_user_blueprint(mysql):
         @auth.login_required
         @blp.response(204)
         @blp.doc(parameters=[IF_MATCH_PARAMETER])
-        @blp.alt_response(401, response="UNAUTHORIZED")
-        @blp.alt_response(403, response="FORBIDDEN")
-        @blp.alt_response(404, response="NOT_FOUND")
-        @blp.alt_response(412, response="PRECONDITION_FAILED")
+        @documented_errors(blp, 401, 403, 404, 412)
         def delete(self, user_id):
             """Delete the account and all its boards: the user or an admin."""
             user = get_user(user_id)

@@ -1,10 +1,6 @@
-"""Serving the app to a real browser, and the few steps the browser tests share."""
-import threading
-from contextlib import contextmanager
+"""What the browser tests share: how Chromium is started, the offline guard, sign-in, screenshots."""
 from pathlib import Path
 from urllib.parse import urlsplit
-
-from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -17,19 +13,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
-
-
-@contextmanager
-def serve(app):
-    """Serve the app on 127.0.0.1 on a free port in a thread; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
 
 
 def keep_to_this_machine(context):

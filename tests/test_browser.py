@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, keep_to_this_machine, screenshot, serve, sign_in
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, keep_to_this_machine, screenshot, sign_in
+from live_server import serving
 
 XSS_TITLE = "<img src=x onerror=alert(1)>"
 
@@ -30,7 +31,7 @@ def page(browser, app, dialogs):
 
     Any request off the machine, browser dialog, script error or CSP refusal fails the test.
     """
-    with serve(app) as base_url:
+    with serving(app) as base_url:
         context = browser.new_context(base_url=base_url, viewport={"width": 1100, "height": 800})
         outside = keep_to_this_machine(context)
         page = context.new_page()
