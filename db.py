@@ -5,13 +5,13 @@ from pathlib import Path
 
 import flask_mysqldb
 import MySQLdb
-from MySQLdb.constants import CLIENT
+from MySQLdb.constants import CLIENT, CR
 
 SQL_DIR = Path(__file__).parent / "sql"
 
 # The server closed or lost the connection; the statement did not reach it, or its
 # answer did not come back.
-LOST_CONNECTION_ERRORS = {2006, 2013}
+LOST_CONNECTION_ERRORS = {CR.SERVER_GONE_ERROR, CR.SERVER_LOST}
 
 
 def load_sql(name):
