@@ -1,17 +1,25 @@
 """The MySQL connection, the sql/ loader and the few helpers every route uses."""
 
+import select
 import threading
 from pathlib import Path
 
 import flask_mysqldb
 import MySQLdb
-from MySQLdb.constants import CLIENT, CR
+from MySQLdb.constants import CLIENT
 
 SQL_DIR = Path(__file__).parent / "sql"
 
-# The server closed or lost the connection; the statement did not reach it, or its
-# answer did not come back.
-LOST_CONNECTION_ERRORS = {CR.SERVER_GONE_ERROR, CR.SERVER_LOST}
+
+def is_open(connection):
+    """Whether a kept, idle connection is still open, checked without a round trip.
+
+    Between statements the server sends nothing, so a socket with something to read means
+    the server closed it (a restart, a KILL, wait_timeout): it says so and hangs up.
+    """
+    poller = select.poll()
+    poller.register(connection.fileno(), select.POLLIN)
+    return not poller.poll(0)
 
 
 def load_sql(name):
@@ -52,11 +60,14 @@ class MySQL(flask_mysqldb.MySQL):
 
     @property
     def connection(self):
-        """This thread's connection, opened on first use."""
-        if getattr(self._local, "connection", None) is None:
-            self._local.connection = self.connect
-            self._local.proven = False
-        return self._local.connection
+        """This thread's connection: the one kept from earlier requests while it is open."""
+        connection = getattr(self._local, "connection", None)
+        if connection is not None and not is_open(connection):
+            self.discard_connection()
+            connection = None
+        if connection is None:
+            connection = self._local.connection = self.connect
+        return connection
 
     def discard_connection(self):
         """Close this thread's connection, so the next statement opens a fresh one."""
@@ -67,34 +78,27 @@ class MySQL(flask_mysqldb.MySQL):
             except MySQLdb.Error:
                 pass  # it is being discarded because it is already broken
 
-    def _run(self, query, params, read):
-        cursor = self.connection.cursor()
+    def _run(self, query, params):
         try:
-            cursor.execute(query, params)
-        except MySQLdb.OperationalError as error:
-            # A connection that worked for an earlier statement may since have been closed
-            # by a server restart. A read is retried once on a fresh connection; a write is
-            # not, because it may have been applied before the answer was lost.
-            stale = self._local.proven and error.args[0] in LOST_CONNECTION_ERRORS
-            self.discard_connection()
-            if not (read and stale):
-                raise
             cursor = self.connection.cursor()
             cursor.execute(query, params)
-        self._local.proven = True
+        except MySQLdb.OperationalError:
+            # Lost mid-statement: the next request starts on a fresh connection.
+            self.discard_connection()
+            raise
         return cursor
 
     def fetch_one(self, query, **params):
         """Run a query and return its first row as a dict, or None."""
-        return self._run(query, params, read=True).fetchone()
+        return self._run(query, params).fetchone()
 
     def fetch_all(self, query, **params):
         """Run a query and return all its rows as dicts."""
-        return self._run(query, params, read=True).fetchall()
+        return self._run(query, params).fetchall()
 
     def execute(self, query, **params):
         """Run a write and return its cursor (for rowcount and lastrowid)."""
-        return self._run(query, params, read=False)
+        return self._run(query, params)
 
 
 SCHEMA_FILE = Path(__file__).parent / "schema.sql"

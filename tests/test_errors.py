@@ -94,13 +94,25 @@ def test_an_unreachable_database_is_503_with_retry_after_then_recovers(app_confi
     assert client.get("/users/me", auth=alice.auth).status_code == 200
 
 
-def test_a_lost_connection_is_replaced_on_the_next_request(client, accounts, sql):
-    alice = accounts.member()
-    assert client.get("/users/me", auth=alice.auth).status_code == 200
-    # Kill every connection the app holds, as a server restart would.
+def kill_the_apps_connections(sql):
+    """Close every connection the app holds, as a server restart would."""
     app_connections = sql("SELECT ID AS id FROM information_schema.PROCESSLIST "
                           "WHERE ID <> CONNECTION_ID() AND DB = DATABASE()")
     assert app_connections
     for row in app_connections:
         sql(f"KILL {int(row['id'])}")
+
+
+def test_a_closed_connection_is_replaced_before_a_read(client, accounts, sql):
+    alice = accounts.member()
     assert client.get("/users/me", auth=alice.auth).status_code == 200
+    kill_the_apps_connections(sql)
+    assert client.get("/users/me", auth=alice.auth).status_code == 200
+
+
+def test_a_closed_connection_is_replaced_before_a_write(client, accounts, sql):
+    accounts.member()
+    kill_the_apps_connections(sql)
+    # Sign-up's first statement is its INSERT: no read goes first to find the dead connection.
+    response = client.post("/users", json={"name": "w", "email": "w@example.com", "password": "password1"})
+    assert response.status_code == 201
