@@ -10,7 +10,6 @@ import base64
 import os
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Annotated
 
 from asyncmy import create_pool
@@ -18,12 +17,8 @@ from asyncmy.cursors import DictCursor
 from fastapi import FastAPI, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-
-
-def load_sql(name):
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
+# The same loader and sql/ files as oz: only what surrounds the queries differs.
+from db import load_sql
 
 SESSION_SETUP = load_sql("service/session_setup")
 BOARD_BY_ID = load_sql("boards/by_id")

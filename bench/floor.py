@@ -12,19 +12,14 @@ import base64
 import os
 import threading
 from datetime import datetime, timezone
-from pathlib import Path
 
 import MySQLdb
 import MySQLdb.cursors
 from flask import Flask, abort, request, url_for
 from MySQLdb.constants import CLIENT
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-
-
-def load_sql(name):
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
+# The same loader and sql/ files as oz: only what surrounds the queries differs.
+from db import load_sql
 
 SESSION_SETUP = load_sql("service/session_setup")
 BOARD_BY_ID = load_sql("boards/by_id")
