@@ -310,7 +310,8 @@ def report(results, scenario_list, deep, servers, meta, targets):
         f"Measured {meta['date']} on {meta['machine']}, {meta['mysql']}; "
         f"{meta['users']} users, {meta['boards']} boards; wrk -t{meta['threads']} -c{meta['connections']}, "
         f"{meta['rounds']} × {meta['duration']} s per cell, servers taking turns. oz signs every request in "
-        "(HTTP Basic); the floor and the alternative do no authentication.",
+        "(HTTP Basic); the floor runs the same SQL with nothing verified; the alternative does no "
+        "authentication.",
         "",
         "| scenario | server | req/s | p50 ms | p99 ms | non-2xx | SQL/req | oz/this |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
