@@ -69,6 +69,9 @@ class MySQL(flask_mysqldb.MySQL):
             connection = self._local.connection = self.connect
         return connection
 
+    def teardown(self, exception):
+        """Nothing to close at the end of a request: the connection is kept for the next."""
+
     def discard_connection(self):
         """Close this thread's connection, so the next statement opens a fresh one."""
         connection, self._local.connection = getattr(self._local, "connection", None), None

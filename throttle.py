@@ -32,21 +32,28 @@ def init_throttle(app):
     app.config.setdefault("FAILED_LOGIN_LIMIT", "10 per 5 minutes")
     storage = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI", "memory://"),
                                   **app.config.get("RATELIMIT_STORAGE_OPTIONS", {}))
-    limiter = STRATEGIES[app.config["RATELIMIT_STRATEGY"]](storage)
-    app.extensions[EXTENSION_KEY] = (limiter, parse(app.config["FAILED_LOGIN_LIMIT"]))
+    app.extensions[EXTENSION_KEY] = FailedLogins(
+        limiter=STRATEGIES[app.config["RATELIMIT_STRATEGY"]](storage),
+        limit=parse(app.config["FAILED_LOGIN_LIMIT"]),
+        key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", ""),
+    )
 
 
-def _counter(email):
-    """The rate limiter, the limit and the identifiers of this email's failed logins.
+class FailedLogins:
+    """An app's failed-login counts: the rate limiter, the limit and the storage key prefix."""
 
-    The email is hashed: the storage (Redis, perhaps shared) never holds addresses, and a
-    key has the same length whatever the client sent.
-    """
-    limiter, limit = current_app.extensions[EXTENSION_KEY]
-    digest = hashlib.sha256(email.encode()).hexdigest()
-    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
-    identifiers = (prefix, SCOPE, digest) if prefix else (SCOPE, digest)
-    return limiter, limit, identifiers
+    def __init__(self, limiter, limit, key_prefix):
+        self.limiter = limiter
+        self.limit = limit
+        self.scope = (key_prefix, SCOPE) if key_prefix else (SCOPE,)
+
+    def identifiers(self, email):
+        """The storage identifiers of this email's count.
+
+        The email is hashed: the storage (Redis, perhaps shared) never holds addresses, and
+        a key has the same length whatever the client sent.
+        """
+        return (*self.scope, hashlib.sha256(email.encode()).hexdigest())
 
 
 def _storage_unavailable(error):
@@ -56,7 +63,9 @@ def _storage_unavailable(error):
 
 def refuse_while_locked_out(email):
     """Answer 429 with Retry-After while this email has had too many failed logins."""
-    limiter, limit, identifiers = _counter(email)
+    failed_logins = current_app.extensions[EXTENSION_KEY]
+    limiter, limit = failed_logins.limiter, failed_logins.limit
+    identifiers = failed_logins.identifiers(email)
     try:
         if limiter.test(limit, *identifiers):
             return
@@ -70,8 +79,8 @@ def refuse_while_locked_out(email):
 
 def count_failed_login(email):
     """Record one failed login for this email."""
-    limiter, limit, identifiers = _counter(email)
+    failed_logins = current_app.extensions[EXTENSION_KEY]
     try:
-        limiter.hit(limit, *identifiers)
-    except limiter.storage.base_exceptions as error:
+        failed_logins.limiter.hit(failed_logins.limit, *failed_logins.identifiers(email))
+    except failed_logins.limiter.storage.base_exceptions as error:
         _storage_unavailable(error)
