@@ -1,10 +1,9 @@
 """oz: users and their boards over MySQL. create_app() builds the whole service."""
 
-import json
 import os
 
-from flask import Flask, request
-from flask_smorest import Api, abort
+from flask import Flask
+from flask_smorest import Api
 
 from auth import leave_out_challenge_for_pages
 from board_routes import create_board_blueprint
@@ -96,23 +95,6 @@ def create_app(config=None):
     init_throttle(app)
     register_commands(app, mysql)
 
-    app.before_request(require_json_object_body)
     app.after_request(leave_out_challenge_for_pages)
     return app
 
-
-def require_json_object_body():
-    """A request body must be a JSON object: 415 for another type, 400 for anything else."""
-    if request.url_rule is None or request.method not in ("POST", "PUT", "PATCH"):
-        return
-    body = request.get_data(cache=True)
-    if not body:
-        return
-    if not request.is_json:
-        abort(415, message="Send the body as JSON (Content-Type: application/json).")
-    try:
-        data = json.loads(body)
-    except ValueError:
-        abort(400, message="The body is not valid JSON.")
-    if not isinstance(data, dict):
-        abort(400, message="The body must be a JSON object.")

@@ -1,8 +1,8 @@
 """/health: is the service up, and can it reach its database?"""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from blueprint import Blueprint
 from db import load_sql
 from errors import documented_errors
 from schemas import Health

@@ -2,9 +2,10 @@
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import abort
 
 from auth import create_auth, hash_password, require_owner
+from blueprint import Blueprint
 from db import load_sql
 from errors import documented_errors
 from pagination import LINK_HEADER, page_of
