@@ -10,6 +10,7 @@ from board_routes import create_board_blueprint
 from commands import register_commands
 from db import MySQL
 from errors import register_error_handlers
+from json_provider import OrjsonProvider
 from request_log import init_request_log
 from schemas import document_partial_updates
 from service_routes import create_service_blueprint
@@ -80,8 +81,7 @@ def create_app(config=None):
         **config_from_env(),
     )
     app.config.update(config or {})
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    app.json = OrjsonProvider(app)
     init_request_log(app)
 
     mysql = MySQL(app)

@@ -1,8 +1,7 @@
 """The flask-smorest Blueprint of oz's API modules: request bodies must be JSON objects."""
 
-import json
-
 import flask_smorest
+from flask import current_app
 from flask_smorest import abort
 from webargs import missing
 from webargs.flaskparser import FlaskParser
@@ -23,7 +22,7 @@ class JsonObjectParser(FlaskParser):
         if not req.is_json:
             abort(415, message="Send the body as JSON (Content-Type: application/json).")
         try:
-            data = json.loads(body)
+            data = current_app.json.loads(body)
         except ValueError:
             abort(400, message="The body is not valid JSON.")
         if not isinstance(data, dict):
