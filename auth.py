@@ -26,10 +26,10 @@ PAGE_REQUEST_HEADER = ("X-Requested-With", "XMLHttpRequest")
 class VerifiedCredentials:
     """Credentials that recently passed the (deliberately slow) password hash check.
 
-    An entry is keyed by an HMAC of email and password under a per-process random key, so
-    the plaintext is never kept, and it remembers the stored hash it was checked against:
-    after a password change or a deleted account the stored hash differs or is gone, and the
-    next request is checked from scratch.
+    An entry is keyed by a MAC of email and password (BLAKE2b in its keyed mode) under a
+    per-process random key, so the plaintext is never kept, and it remembers the stored hash
+    it was checked against: after a password change or a deleted account the stored hash
+    differs or is gone, and the next request is checked from scratch.
     """
 
     def __init__(self, max_entries=10_000, ttl_seconds=300):
@@ -41,7 +41,7 @@ class VerifiedCredentials:
 
     def _digest(self, email, password):
         message = f"{email}\0{password}".encode()
-        return hmac.new(self._key, message, hashlib.sha256).digest()
+        return hashlib.blake2b(message, key=self._key, digest_size=32).digest()
 
     def contains(self, email, password, password_hash):
         digest = self._digest(email, password)

@@ -6,6 +6,8 @@ per worker; above 1 it uses gthread workers, each thread with its own MySQL conn
 
 import os
 
+from request_log import lean_log_records
+
 wsgi_app = "app:create_app()"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -20,3 +22,5 @@ keepalive = 5
 # header, query string or body). gunicorn's is off: it would log each request twice, and its
 # default format shows the Basic-auth user name.
 accesslog = None
+
+lean_log_records()  # the workers, forked from here, inherit it

@@ -18,6 +18,9 @@ from pathlib import Path
 from granian import Granian
 from granian.constants import Interfaces
 
+from request_log import lean_log_records
+
+
 def create_server(target="app:create_app", env=os.environ):
     """The Granian server for an app factory, configured from the environment."""
     return Granian(
@@ -36,4 +39,5 @@ def create_server(target="app:create_app", env=os.environ):
 
 
 if __name__ == "__main__":
+    lean_log_records()  # before the workers start, so that they inherit it
     create_server(*sys.argv[1:2]).serve()
