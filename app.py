@@ -2,8 +2,12 @@
 
 import os
 
+import flask
 from flask import Flask
 from flask_smorest import Api
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import LimitedStream
 
 from auth import leave_out_challenge_for_pages
 from board_routes import create_board_blueprint
@@ -71,9 +75,30 @@ API_SETTINGS = {
 }
 
 
+class Request(flask.Request):
+    """Flask's request, reading a body whose length is known in one step.
+
+    With MAX_CONTENT_LENGTH set, under a server that ends the input stream itself (Granian
+    says so), werkzeug reads every body through a stream limited only by the maximum: in
+    64 KiB reads until the server's stream runs dry, which cost POST /boards 6-10% of its
+    throughput. A body with a Content-Length, checked against the maximum first (413), is
+    read as exactly that many bytes; a body without one (chunked) keeps werkzeug's stream.
+    """
+
+    @cached_property
+    def stream(self):
+        length = self.content_length
+        if length is None or self.max_content_length is None:
+            return super().stream
+        if length > self.max_content_length:
+            raise RequestEntityTooLarge()
+        return LimitedStream(self.environ["wsgi.input"], length)
+
+
 def create_app(config=None):
     """Build the oz application; `config` overrides settings (the tests use it)."""
     app = Flask(__name__)
+    app.request_class = Request
     app.config.update(
         MAX_CONTENT_LENGTH=ONE_MIB,
         PASSWORD_HASH_METHOD="scrypt",

@@ -1,5 +1,6 @@
 """The Errors table of API.md: every status is JSON and says nothing about the internals."""
 
+import io
 import json
 
 import pytest
@@ -66,6 +67,22 @@ def test_a_body_over_one_mib_is_413(client, accounts):
     alice = accounts.member()
     big = json.dumps({"title": "t", "content": "x" * (1024 * 1024)})
     assert_error(client.post("/boards", data=big, content_type="application/json", auth=alice.auth), 413)
+
+
+def post_chunked(client, path, body, auth):
+    """POST a chunked body (no length), as it reaches the app from a server that ends the
+    stream itself (wsgi.input_terminated, as Granian sets)."""
+    return client.post(path, input_stream=io.BytesIO(body.encode()), content_type="application/json",
+                       headers={"Transfer-Encoding": "chunked"},
+                       environ_overrides={"wsgi.input_terminated": True}, auth=auth)
+
+
+def test_a_body_without_a_length_is_read_to_its_end(client, accounts):
+    alice = accounts.member()
+    body = json.dumps({"title": "chunked", "content": "y" * 100_000})
+    response = post_chunked(client, "/boards", body, alice.auth)
+    assert response.status_code == 201
+    assert response.json["content"] == "y" * 100_000
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"])
