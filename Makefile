@@ -1,7 +1,7 @@
 # oz: `make run` serves the API on 127.0.0.1:5000; `make test` runs the whole test suite.
 # Each sets up what it needs first (system packages, .venv, a MySQL server).
 
-.PHONY: run test test-container bench
+.PHONY: run test test-container bench bench-instructions
 
 run:
 	scripts/setup.sh run
@@ -25,3 +25,11 @@ bench:
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	.venv/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	.venv/bin/python bench/run.py
+
+# Instructions per request, oz against the floor, counted by callgrind: repeatable where
+# requests per second are not (bench/README.md). About two minutes.
+bench-instructions:
+	scripts/setup.sh run
+	command -v valgrind >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
+	.venv/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	.venv/bin/python bench/instructions.py
