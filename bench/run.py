@@ -305,6 +305,12 @@ def ratio(a, b):
     return a / b if b else float("nan")
 
 
+def round_ratios(oz_cell, cell):
+    """oz's req/s over the other server's, round by round: how far the machine's noise moves it."""
+    ratios = [ratio(mine["rps"], theirs["rps"]) for mine, theirs in zip(oz_cell["runs"], cell["runs"])]
+    return f"{min(ratios):.2f}–{max(ratios):.2f}"
+
+
 def report(results, scenario_list, deep, servers, meta, targets):
     lines = [
         f"Measured {meta['date']} on {meta['machine']}, {meta['mysql']}; "
@@ -313,16 +319,17 @@ def report(results, scenario_list, deep, servers, meta, targets):
         "(HTTP Basic); the floor runs the same SQL with nothing verified; the alternative does no "
         "authentication.",
         "",
-        "| scenario | server | req/s | p50 ms | p99 ms | non-2xx | SQL/req | oz/this |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| scenario | server | req/s | p50 ms | p99 ms | non-2xx | SQL/req | oz/this | by round |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, label, _, _ in scenario_list:
-        oz_rps = results[("oz", key)]["rps"]
+        oz_cell = results[("oz", key)]
         for name in servers:
             cell = results[(name, key)]
-            relative = "" if name == "oz" else f"{ratio(oz_rps, cell['rps']):.2f}"
+            relative, by_round = ("", "") if name == "oz" else (
+                f"{ratio(oz_cell['rps'], cell['rps']):.2f}", round_ratios(oz_cell, cell))
             lines.append(f"| {label} | {name} | {cell['rps']:.0f} | {cell['p50_ms']:.2f} | {cell['p99_ms']:.2f} "
-                         f"| {cell['non_2xx']} | {cell['sql_per_request']:.2f} | {relative} |")
+                         f"| {cell['non_2xx']} | {cell['sql_per_request']:.2f} | {relative} | {by_round} |")
     lines += ["", "| server | what | worker RSS (MiB, all workers) |", "|---|---|---:|"]
     lines += [f"| {name} | {server.spec['about']} | {server.rss_mib:.0f} |" for name, server in servers.items()]
     lines += ["", f"Deep pages at {meta['deep_boards']} boards (p50 of the last page against the first):", "",
@@ -370,8 +377,10 @@ def main():
     parser.add_argument("--boards", type=int, default=100_000)
     parser.add_argument("--deep-boards", type=int, default=1_000_000,
                         help="boards in the table for the deep-page comparison")
-    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
-    parser.add_argument("--rounds", type=int, default=2)
+    # Many short turns rather than a few long ones: the machine's speed drifts within minutes,
+    # and the more often the servers take turns, the better that drift cancels out.
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--servers", default=",".join(SERVERS),
