@@ -44,7 +44,7 @@ def create_web_blueprint():
         """Lock HTML pages to the app's own scripts and styles; stop MIME sniffing everywhere."""
         # nosniff on every response: a JSON body holding user text must never be read as HTML
         # or script, and the pages' .js and .css must be what their Content-Type says.
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers["X-Content-Type-Options"] = "nosniff"
         if response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             response.headers.setdefault("Referrer-Policy", "same-origin")
