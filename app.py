@@ -12,7 +12,7 @@ from werkzeug.wsgi import get_input_stream
 from auth import leave_out_challenge_for_pages
 from board_routes import create_board_blueprint
 from commands import register_commands
-from db import MySQL
+from db import DEFAULT_QUERY_TIMEOUT, MySQL
 from errors import register_error_handlers
 from json_provider import OrjsonProvider
 from request_log import init_request_log
@@ -36,7 +36,7 @@ def config_from_env(env=os.environ):
         # How long a request waits for an unreachable database before answering 503.
         "MYSQL_CONNECT_TIMEOUT": int(env.get("MYSQL_CONNECT_TIMEOUT", "5")),
         # How long a statement may wait for a database that hangs before answering 503.
-        "MYSQL_QUERY_TIMEOUT": int(env.get("MYSQL_QUERY_TIMEOUT", "10")),
+        "MYSQL_QUERY_TIMEOUT": int(env.get("MYSQL_QUERY_TIMEOUT", DEFAULT_QUERY_TIMEOUT)),
         # Where failed-login counts live: memory://, or redis://host:6379 to share them.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
     }

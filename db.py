@@ -13,6 +13,10 @@ from MySQLdb.times import DateTime_or_None
 
 SQL_DIR = Path(__file__).parent / "sql"
 
+# Seconds a statement may wait for the server: a server that hangs (rather than refusing
+# connections) gives a 503, not a request that never ends.
+DEFAULT_QUERY_TIMEOUT = 10
+
 
 def is_open(connection):
     """Whether a kept, idle connection is still open, checked without a round trip.
@@ -64,9 +68,7 @@ class MySQL(flask_mysqldb.MySQL):
         app.config.setdefault("MYSQL_CHARSET", "utf8mb4")
         app.config.setdefault("MYSQL_CURSORCLASS", "DictCursor")
         app.config.setdefault("MYSQL_AUTOCOMMIT", True)
-        # Seconds a statement may wait for the server: a server that hangs (rather than
-        # refusing connections) gives a 503, not a request that never ends.
-        app.config.setdefault("MYSQL_QUERY_TIMEOUT", 10)
+        app.config.setdefault("MYSQL_QUERY_TIMEOUT", DEFAULT_QUERY_TIMEOUT)
         app.config.setdefault(
             "MYSQL_CUSTOM_OPTIONS",
             # FOUND_ROWS: an UPDATE's rowcount counts matched rows, so 0 means "no such row".

@@ -121,10 +121,8 @@ class RowOut(Schema):
                            for name, field in self.dump_fields.items()]
 
     def _serialize(self, obj, *, many=False):
-        if many and obj is not None:
+        if many:
             return [self._serialize(row) for row in obj]
-        if not isinstance(obj, dict):
-            return super()._serialize(obj)
         dumped = {}
         for name, format_value in self.row_fields:
             if name in obj:

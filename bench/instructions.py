@@ -14,10 +14,8 @@ library that switches counting on and off around the measured requests).
 """
 
 import argparse
-import base64
 import ctypes
 import io
-import json
 import os
 import re
 import subprocess
@@ -30,15 +28,14 @@ import MySQLdb
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.run import BENCH_USER, DATABASE, connect, database_settings, fresh_database  # noqa: E402
+from bench.run import (AUTHORIZATION, BENCH_USER, BOARD_BODY, DATABASE, connect,  # noqa: E402
+                       database_settings, fresh_database)
 
-AUTHORIZATION = "Basic " + base64.b64encode(b"user1@example.com:seed-password").decode()
-BOARD_BODY = json.dumps({"title": "Benchmark", "content": "Written by wrk."}).encode()
 SCENARIOS = {
     "GET /boards/{id}": ("GET", "/boards/4242", None),
     "GET /users/me": ("GET", "/users/me", None),
     "GET /boards?limit=20": ("GET", "/boards?limit=20", None),
-    "POST /boards": ("POST", "/boards", BOARD_BODY),
+    "POST /boards": ("POST", "/boards", BOARD_BODY.encode()),
 }
 WARM_UP_REQUESTS = 50
 

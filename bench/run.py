@@ -45,6 +45,7 @@ SEED_PASSWORD = "seed-password"  # seed.py's default
 # seeded user of a fresh database.
 BENCH_USER = {"BENCH_USER_ID": "1", "BENCH_USER_NAME": "user1", "BENCH_USER_EMAIL": "user1@example.com"}
 AUTHORIZATION = "Basic " + base64.b64encode(f"user1@example.com:{SEED_PASSWORD}".encode()).decode()
+BOARD_BODY = json.dumps({"title": "Benchmark", "content": "Written by wrk."})  # what POST /boards sends
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 
 # name -> how to start it (with 2 workers) and whether requests carry credentials.
@@ -76,7 +77,7 @@ def scenarios(boards):
         ("users_me", "GET /users/me", "/users/me", {}),
         ("first_page", "GET /boards?limit=20", "/boards?limit=20", {}),
         ("post_board", "POST /boards", "/boards",
-         {"BENCH_BODY": json.dumps({"title": "Benchmark", "content": "Written by wrk."})}),
+         {"BENCH_BODY": BOARD_BODY}),
     ]
 
 
