@@ -2,19 +2,13 @@
 
 import os
 
-import flask
-from flask import Flask
 from flask_smorest import Api
-from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.utils import cached_property
-from werkzeug.wsgi import get_input_stream
 
-from auth import leave_out_challenge_for_pages
 from board_routes import create_board_blueprint
 from commands import register_commands
 from db import DEFAULT_QUERY_TIMEOUT, MySQL
 from errors import register_error_handlers
-from json_provider import OrjsonProvider
+from flask_classes import Flask
 from request_log import init_request_log
 from schemas import document_partial_updates
 from service_routes import create_service_blueprint
@@ -75,31 +69,9 @@ API_SETTINGS = {
 }
 
 
-class Request(flask.Request):
-    """Flask's request, reading a body whose length is known straight from the server.
-
-    With MAX_CONTENT_LENGTH set, under a server that ends the input stream itself (Granian
-    says so), werkzeug reads every body through a stream limited only by the maximum, in
-    64 KiB reads until the server's stream runs dry: 6-10% of POST /boards's throughput.
-    A body with a Content-Length is checked against the maximum (413) and then read the way
-    werkzeug reads one when no maximum is set; a body without one (chunked) keeps the
-    limited stream.
-    """
-
-    @cached_property
-    def stream(self):
-        length = self.content_length
-        if length is None or self.max_content_length is None:
-            return super().stream
-        if length > self.max_content_length:
-            raise RequestEntityTooLarge()
-        return get_input_stream(self.environ)
-
-
 def create_app(config=None):
     """Build the oz application; `config` overrides settings (the tests use it)."""
     app = Flask(__name__)
-    app.request_class = Request
     app.config.update(
         MAX_CONTENT_LENGTH=ONE_MIB,
         PASSWORD_HASH_METHOD="scrypt",
@@ -107,7 +79,6 @@ def create_app(config=None):
         **config_from_env(),
     )
     app.config.update(config or {})
-    app.json = OrjsonProvider(app)
     init_request_log(app)
 
     mysql = MySQL(app)
@@ -120,7 +91,5 @@ def create_app(config=None):
     register_error_handlers(app)
     init_throttle(app)
     register_commands(app, mysql)
-
-    app.after_request(leave_out_challenge_for_pages)
     return app
 

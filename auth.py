@@ -19,7 +19,7 @@ from throttle import count_failed_login, refuse_while_locked_out
 
 CREDENTIALS_BY_EMAIL = load_sql("users/credentials_by_email")
 
-# The pages' fetch() calls send this header; see leave_out_challenge_for_pages.
+# The pages' fetch() calls send this header; see BasicAuth.
 PAGE_REQUEST_HEADER = ("X-Requested-With", "XMLHttpRequest")
 
 
@@ -74,9 +74,32 @@ def unknown_user_hash(method):
     return generate_password_hash(secrets.token_urlsafe(), method=method)
 
 
+class BasicAuth(HTTPBasicAuth):
+    """Flask-HTTPAuth's Basic auth, leaving WWW-Authenticate out of the HTML pages' errors.
+
+    With the header, the browser would pop up its Basic-auth dialog over the page's form;
+    curl and other API clients still get it. Flask-HTTPAuth adds the header to whatever the
+    error handler returns, so it is taken out after that, in the error path only.
+    """
+
+    def error_handler(self, f):
+        respond_with_challenge = super().error_handler(f)
+
+        @functools.wraps(f)
+        def respond(*args, **kwargs):
+            response = respond_with_challenge(*args, **kwargs)
+            name, value = PAGE_REQUEST_HEADER
+            if request.headers.get(name) == value:
+                del response.headers["WWW-Authenticate"]
+            return response
+
+        self.auth_error_callback = respond
+        return respond
+
+
 def create_auth(mysql):
-    """The HTTPBasicAuth object the blueprints protect their routes with."""
-    auth = HTTPBasicAuth(realm="oz")
+    """The BasicAuth object the blueprints protect their routes with."""
+    auth = BasicAuth(realm="oz")
 
     @auth.verify_password
     def verify_password(email, password):
@@ -110,18 +133,6 @@ def create_auth(mysql):
         return error_body(403, "You are not allowed to do this."), 403
 
     return auth
-
-
-def leave_out_challenge_for_pages(response):
-    """Drop WWW-Authenticate from 401s to the HTML pages' own requests.
-
-    With the header, the browser would pop up its Basic-auth dialog over the page's form;
-    curl and other API clients still get it.
-    """
-    name, value = PAGE_REQUEST_HEADER
-    if response.status_code == 401 and request.headers.get(name) == value:
-        del response.headers["WWW-Authenticate"]
-    return response
 
 
 def require_owner(user, owner_id):

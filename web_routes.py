@@ -39,12 +39,9 @@ def create_web_blueprint():
     def swagger_ui_file(filename):
         return send_from_directory(swagger_ui_path, filename)
 
-    @bp.after_app_request
-    def set_security_headers(response):
-        """Lock HTML pages to the app's own scripts and styles; stop MIME sniffing everywhere."""
-        # nosniff on every response: a JSON body holding user text must never be read as HTML
-        # or script, and the pages' .js and .css must be what their Content-Type says.
-        response.headers["X-Content-Type-Options"] = "nosniff"
+    @bp.after_request
+    def lock_pages_to_own_files(response):
+        """Lock HTML pages to the app's own scripts and styles (every response has nosniff)."""
         if response.mimetype == "text/html":
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
             response.headers.setdefault("Referrer-Policy", "same-origin")

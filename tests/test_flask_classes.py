@@ -1,0 +1,94 @@
+"""flask_classes: oz's Flask, Request and Response keep Flask's behaviour where they cut costs."""
+
+import functools
+
+import pytest
+from werkzeug.datastructures import Headers
+from werkzeug.test import EnvironBuilder
+
+
+def wsgi_answer(app, path, method="GET", **kwargs):
+    """The status, headers and body iterable exactly as the server receives them."""
+    environ = EnvironBuilder(path=path, method=method, **kwargs).get_environ()
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started.update(status=status, headers=Headers(headers))
+
+    body = app.wsgi_app(environ, start_response)
+    return started["status"], started["headers"], body
+
+
+def test_a_json_body_reaches_the_server_as_a_list(app, accounts):
+    alice = accounts.member()
+    status, headers, body = wsgi_answer(app, "/users/me", auth=alice.auth)
+    assert status.startswith("200")
+    assert type(body) is list and len(body) == 1
+    assert int(headers["Content-Length"]) == len(body[0])
+
+
+def test_an_error_body_reaches_the_server_as_a_list(app):
+    status, headers, body = wsgi_answer(app, "/no/such/path")
+    assert status.startswith("404") and type(body) is list
+
+
+@pytest.mark.parametrize("method", ["HEAD", "DELETE"])
+def test_a_response_without_a_body_sends_none(app, accounts, method):
+    alice = accounts.member()
+    path = "/users/me" if method == "HEAD" else f"/users/{alice.id}"
+    status, headers, body = wsgi_answer(app, path, method, auth=alice.auth)
+    assert status[:3] in ("200", "204")
+    assert b"".join(body) == b""
+
+
+def test_a_file_still_streams_and_is_closed(app):
+    status, headers, body = wsgi_answer(app, "/swagger-ui/swagger-ui-bundle.js")
+    assert status.startswith("200")
+    assert type(body) is not list
+    first_chunk = next(iter(body))
+    assert first_chunk
+    body.close()
+
+
+def test_a_body_with_close_callbacks_keeps_its_closing_iterator(app):
+    closed = []
+
+    @app.get("/closing")
+    def closing():
+        response = app.response_class("text")
+        response.call_on_close(lambda: closed.append(True))
+        return response
+
+    status, headers, body = wsgi_answer(app, "/closing")
+    assert type(body) is not list and b"".join(body) == b"text"
+    body.close()
+    assert closed == [True]
+
+
+@pytest.mark.parametrize("path", ["/users/me", "/no/such/path", "/health", "/openapi.json"])
+def test_every_response_says_nosniff(client, path):
+    assert client.get(path).headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_plain_functions_and_methods_are_called_as_they_are(app):
+    class View:
+        def get(self):
+            return "method"
+
+    def view():
+        return "function"
+
+    bound_method = View().get
+    assert app.ensure_sync(view) is view
+    assert app.ensure_sync(bound_method) is bound_method
+
+
+def test_async_functions_and_other_callables_still_get_flasks_check(app, monkeypatch):
+    async def async_view():
+        return "async"
+
+    checked = []
+    monkeypatch.setattr(app, "async_to_sync", lambda func: checked.append(func) or func)
+    assert app.ensure_sync(async_view) is async_view and checked == [async_view]
+    partial = functools.partial(print, "x")
+    assert app.ensure_sync(partial) is partial
