@@ -59,7 +59,7 @@ class UserOut(BaseModel):
 
 
 def etag(row):
-    return '"' + row["updated_at"].strftime("%Y%m%dT%H%M%S%f") + '"'
+    return '"' + row["updated_at"].isoformat() + '"'
 
 
 @asynccontextmanager

@@ -35,7 +35,7 @@ def timestamp(value):
 
 
 def etag(row):
-    return '"' + row["updated_at"].strftime("%Y%m%dT%H%M%S%f") + '"'
+    return '"' + row["updated_at"].isoformat() + '"'
 
 
 def board_json(row):
