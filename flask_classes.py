@@ -28,10 +28,10 @@ class Request(flask.Request):
 
     @cached_property
     def stream(self):
-        length = self.content_length
-        if length is None or self.max_content_length is None:
+        length, maximum = self.content_length, self.max_content_length
+        if length is None or maximum is None:
             return super().stream
-        if length > self.max_content_length:
+        if length > maximum:
             raise RequestEntityTooLarge()
         return get_input_stream(self.environ)
 
