@@ -1,4 +1,4 @@
-"""oz's Flask, Request and Response classes: Flask's own, minus per-request costs it measured.
+"""oz's Flask, Request and Response classes: Flask's own, minus per-request costs oz measured.
 
 Each override keeps Flask's behaviour and answers a common case more cheaply; the numbers
 are from bench/README.md (callgrind instructions per request, and wrk under Granian).
@@ -34,7 +34,6 @@ class Request(flask.Request):
         if length > maximum:
             raise RequestEntityTooLarge()
         return get_input_stream(self.environ)
-
 
 
 class Response(flask.Response):
