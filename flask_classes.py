@@ -10,7 +10,7 @@ from types import FunctionType, MethodType
 import flask
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
-from werkzeug.wsgi import get_input_stream
+from werkzeug.wsgi import get_content_length, get_input_stream
 
 from json_provider import OrjsonProvider
 
@@ -28,7 +28,7 @@ class Request(flask.Request):
 
     @cached_property
     def stream(self):
-        length, maximum = self.content_length, self.max_content_length
+        length, maximum = get_content_length(self.environ), self.max_content_length
         if length is None or maximum is None:
             return super().stream
         if length > maximum:
