@@ -11,21 +11,22 @@ from pagination import Cursor
 ROLES = ("member", "admin")
 
 
-class Trimmed(fields.String):
-    """A string with surrounding whitespace removed before it is validated.
+def trimmed(*validators, **kwargs):
+    """A string stripped of surrounding whitespace after it is validated.
 
-    Its length is checked as sent too, so that the maxLength of the OpenAPI document holds
-    for what a client sends, not only for what is stored.
+    The validators see the text as sent, so that the maxLength of the OpenAPI document
+    holds for what a client sends.
     """
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        self._validate(text)
-        return text.strip()
+    return fields.String(validate=list(validators), post_load=str.strip, **kwargs)
 
 
-# Documents that a required trimmed string needs a character other than whitespace
-# (JSON Schema's minLength counts the spaces that trimming removes).
+def not_blank(text):
+    """Refuse text that trimming would leave empty."""
+    if not text.strip():
+        raise ValidationError("Must not be blank.")
+
+
+# Documents not_blank (JSON Schema's minLength counts the spaces that trimming removes).
 NOT_BLANK = {"pattern": r"\S"}
 
 
@@ -44,7 +45,7 @@ class UtcDateTime(fields.DateTime):
 
 
 def name_field(**kwargs):
-    return Trimmed(validate=validate.Length(1, 100), metadata=NOT_BLANK, **kwargs)
+    return trimmed(validate.Length(1, 100), not_blank, metadata=NOT_BLANK, **kwargs)
 
 
 def email_field(**kwargs):
@@ -57,11 +58,11 @@ def password_field(**kwargs):
 
 
 def title_field(**kwargs):
-    return Trimmed(validate=validate.Length(1, 200), metadata=NOT_BLANK, **kwargs)
+    return trimmed(validate.Length(1, 200), not_blank, metadata=NOT_BLANK, **kwargs)
 
 
 def content_field(**kwargs):
-    return Trimmed(validate=validate.Length(0, 20_000), **kwargs)
+    return trimmed(validate.Length(0, 20_000), **kwargs)
 
 
 class NotEmpty(Schema):
