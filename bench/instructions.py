@@ -91,7 +91,8 @@ def count_in_this_process(name, scenario, requests, library):
                 request_environ["wsgi.input"] = io.BytesIO(body)
             response = app(request_environ, start_response)
             b"".join(response)
-            response.close()
+            if hasattr(response, "close"):  # as a WSGI server does: a list has none
+                response.close()
 
     answer(WARM_UP_REQUESTS)
     toggle = ctypes.CDLL(library)
