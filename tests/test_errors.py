@@ -85,6 +85,20 @@ def test_a_body_without_a_length_is_read_to_its_end(client, accounts):
     assert response.json["content"] == content
 
 
+def test_a_body_without_a_length_over_one_mib_is_413(client, accounts):
+    alice = accounts.member()
+    big = json.dumps({"title": "t", "content": "x" * (1024 * 1024)})
+    assert_error(post_chunked(client, "/boards", big, alice.auth), 413)
+
+
+def test_a_body_without_a_length_of_exactly_one_mib_is_read(client, accounts):
+    alice = accounts.member()
+    body = json.dumps({"title": "t", "content": ""})
+    body = body[:-1] + " " * (1024 * 1024 - len(body)) + "}"  # valid JSON, 1 MiB to the byte
+    assert len(body) == 1024 * 1024
+    assert post_chunked(client, "/boards", body, alice.auth).status_code == 201
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml"])
 def test_a_body_that_is_not_json_typed_is_415(client, content_type):
     response = client.post("/users", data='{"name": "a"}', content_type=content_type)
