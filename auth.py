@@ -68,6 +68,16 @@ def hash_password(password):
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+# Locks for the slow password check, each shared by a stripe of emails. Guesses for one email
+# are checked one at a time in a process, each failure counted before the next guess is let
+# through: thirty guesses sent at once get ten checks, not thirty.
+SLOW_CHECK_LOCKS = [threading.Lock() for _ in range(64)]
+
+
+def slow_check_lock(email):
+    return SLOW_CHECK_LOCKS[hash(email) % len(SLOW_CHECK_LOCKS)]
+
+
 @functools.cache
 def unknown_user_hash(method):
     """A hash to check unknown emails against, so they take as long as a wrong password."""
@@ -109,16 +119,18 @@ def create_auth(mysql):
         email = email.strip().lower()
         refuse_while_locked_out(email)
         user = mysql.fetch_one(CREDENTIALS_BY_EMAIL, email=email)
-        if user is None:
-            check_password_hash(unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
-            count_failed_login(email)
-            return None
-        password_hash = user.pop("password_hash")
-        if verified_credentials.contains(email, password, password_hash):
+        password_hash = user.pop("password_hash") if user else None
+        if user and verified_credentials.contains(email, password, password_hash):
             return user
-        if not check_password_hash(password_hash, password):
-            count_failed_login(email)
-            return None
+        with slow_check_lock(email):
+            refuse_while_locked_out(email)  # again: a failure may have been counted meanwhile
+            if user is None:
+                check_password_hash(unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+                count_failed_login(email)
+                return None
+            if not check_password_hash(password_hash, password):
+                count_failed_login(email)
+                return None
         verified_credentials.add(email, password, password_hash)
         return user
 

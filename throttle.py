@@ -6,6 +6,10 @@ names one (redis://host:6379), so that every worker and host shares them. This l
 only failed sign-ins and is checked inside sign-in, before the slow password hash, so it uses
 the rate limiter directly: the Flask-Limiter extension would add three hooks to every
 request for route limits that oz does not have (about a tenth of a request's time).
+
+Guesses for one email sent at the same moment are checked one at a time in a process
+(auth.slow_check_lock), so the limit holds exactly there; worker processes that share Redis
+can each let one guess past it before they see the others' count.
 """
 
 import hashlib

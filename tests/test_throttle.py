@@ -5,6 +5,7 @@ Every rule runs on both storages: memory (the default) and Redis (RATELIMIT_STOR
 
 import secrets
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -114,6 +115,28 @@ def test_a_locked_out_login_costs_no_password_hash(client, accounts, monkeypatch
     monkeypatch.setattr(auth, "check_password_hash", lambda *args: hashes_checked.append(1) or check(*args))
     assert_throttled(client.get("/users/me", auth=(alice.email, "another guess")))
     assert hashes_checked == []
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["known email", "unknown email"])
+def test_guesses_sent_at_once_get_ten_password_checks(app, accounts, monkeypatch, known):
+    """Thirty wrong guesses at the same moment, each check as slow as scrypt: each failure is
+    counted before the next guess is checked, so ten are checked and twenty refused."""
+    email = accounts.member().email if known else "nobody@example.com"
+    check = auth.check_password_hash
+
+    def check_slowly(*args):
+        time.sleep(0.05)
+        return check(*args)
+
+    monkeypatch.setattr(auth, "check_password_hash", check_slowly)
+
+    def guess(number):
+        return app.test_client().get("/users/me", auth=(email, f"guess {number}")).status_code
+
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        statuses = list(pool.map(guess, range(30)))
+    assert statuses.count(401) == FAILED_LOGINS_ALLOWED
+    assert statuses.count(429) == 30 - FAILED_LOGINS_ALLOWED
 
 
 def test_the_lock_out_ends_when_the_window_passes(app_config, storage, accounts):
