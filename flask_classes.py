@@ -1,7 +1,8 @@
 """oz's Flask, Request and Response classes: Flask's own, minus per-request costs oz measured.
 
-Each override keeps Flask's behaviour and answers a common case more cheaply; the numbers
-are from bench/README.md (callgrind instructions per request, and wrk under Granian).
+Each override keeps Flask's behaviour and answers a common case more cheaply (the numbers
+are in bench/README.md: callgrind instructions per request, and wrk under Granian). One
+adds what werkzeug leaves out: a 413 for a chunked body over the maximum (BodyOverMaximum).
 """
 
 from inspect import CO_COROUTINE
