@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from db import load_sql
 from errors import error_body
-from throttle import count_failed_login, refuse_while_locked_out
+from throttle import count_failed_login, one_guess_at_a_time, refuse_while_locked_out
 
 CREDENTIALS_BY_EMAIL = load_sql("users/credentials_by_email")
 
@@ -68,16 +68,6 @@ def hash_password(password):
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-# Locks for the slow password check, each shared by a stripe of emails. Guesses for one email
-# are checked one at a time in a process, each failure counted before the next guess is let
-# through: thirty guesses sent at once get ten checks, not thirty.
-SLOW_CHECK_LOCKS = [threading.Lock() for _ in range(64)]
-
-
-def slow_check_lock(email):
-    return SLOW_CHECK_LOCKS[hash(email) % len(SLOW_CHECK_LOCKS)]
-
-
 @functools.cache
 def unknown_user_hash(method):
     """A hash to check unknown emails against, so they take as long as a wrong password."""
@@ -122,8 +112,7 @@ def create_auth(mysql):
         password_hash = user.pop("password_hash") if user else None
         if user and verified_credentials.contains(email, password, password_hash):
             return user
-        with slow_check_lock(email):
-            refuse_while_locked_out(email)  # again: a failure may have been counted meanwhile
+        with one_guess_at_a_time(email):
             if user is None:
                 check_password_hash(unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
                 count_failed_login(email)

@@ -8,14 +8,16 @@ the rate limiter directly: the Flask-Limiter extension would add three hooks to 
 request for route limits that oz does not have (about a tenth of a request's time).
 
 Guesses for one email sent at the same moment are checked one at a time in a process
-(auth.slow_check_lock), so the limit holds exactly there; worker processes that share Redis
+(one_guess_at_a_time), so the limit holds exactly there; worker processes that share Redis
 can each let one guess past it before they see the others' count.
 """
 
 import hashlib
 import logging
 import math
+import threading
 import time
+from contextlib import contextmanager
 
 from flask import current_app
 from flask_smorest import abort
@@ -27,6 +29,9 @@ log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "oz_failed_logins"
 SCOPE = "failed-login"
+
+# Each lock is shared by a stripe of emails: see one_guess_at_a_time.
+GUESS_LOCKS = [threading.Lock() for _ in range(64)]
 
 
 def init_throttle(app):
@@ -88,3 +93,15 @@ def count_failed_login(email):
         failed_logins.limiter.hit(failed_logins.limit, *failed_logins.identifiers(email))
     except failed_logins.limiter.storage.base_exceptions as error:
         _storage_unavailable(error)
+
+
+@contextmanager
+def one_guess_at_a_time(email):
+    """Around a slow password check: guesses for one email go one at a time in this process.
+
+    The lock-out is checked again inside, so a failure counted while this guess waited is
+    seen: thirty guesses sent at once get ten checks, not thirty.
+    """
+    with GUESS_LOCKS[hash(email) % len(GUESS_LOCKS)]:
+        refuse_while_locked_out(email)
+        yield
