@@ -1,13 +1,15 @@
 """The MySQL connection, the sql/ loader and the few helpers every route uses."""
 
+import random
 import select
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
 import flask_mysqldb
 import MySQLdb
-from MySQLdb.constants import CLIENT, FIELD_TYPE
+from MySQLdb.constants import CLIENT, ER, FIELD_TYPE
 from MySQLdb.converters import conversions
 from MySQLdb.times import DateTime_or_None
 
@@ -16,6 +18,12 @@ SQL_DIR = Path(__file__).parent / "sql"
 # Seconds a statement may wait for the server: a server that hangs (rather than refusing
 # connections) gives a 503, not a request that never ends.
 DEFAULT_QUERY_TIMEOUT = 10
+
+# How often a transaction runs before its deadlock reaches the client (as 409).
+TRANSACTION_ATTEMPTS = 5
+
+# Errors after which the connection is still good: the server rolled the transaction back.
+ROLLED_BACK_ERRORS = {ER.LOCK_DEADLOCK, ER.LOCK_WAIT_TIMEOUT}
 
 
 def is_open(connection):
@@ -105,11 +113,42 @@ class MySQL(flask_mysqldb.MySQL):
         try:
             cursor = self.connection.cursor()
             cursor.execute(query, params)
-        except MySQLdb.OperationalError:
-            # Lost mid-statement: the next request starts on a fresh connection.
-            self.discard_connection()
+        except MySQLdb.OperationalError as error:
+            if error.args[0] not in ROLLED_BACK_ERRORS:
+                # Lost mid-statement: the next request starts on a fresh connection.
+                self.discard_connection()
             raise
         return cursor
+
+    def in_transaction(self, work):
+        """Run work() as one transaction and return what it returns; retry a deadlock victim.
+
+        work() runs its statements with fetch_one/fetch_all/execute, and they commit together
+        or not at all. A deadlock (1213; on Galera also a write that lost to another node's at
+        COMMIT) rolls the whole transaction back, so work() runs again from the start, after a
+        short random pause, up to TRANSACTION_ATTEMPTS times. work() must therefore only read
+        and write the database, and decide again from what it reads each time.
+        """
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+            connection = self.connection
+            connection.begin()
+            try:
+                result = work()
+                connection.commit()
+                return result
+            except MySQLdb.OperationalError as error:
+                self._roll_back(connection)
+                if error.args[0] != ER.LOCK_DEADLOCK or attempt == TRANSACTION_ATTEMPTS:
+                    raise
+            except BaseException:
+                self._roll_back(connection)
+                raise
+            time.sleep(random.uniform(0, 0.005 * attempt))
+
+    def _roll_back(self, connection):
+        """Roll back a failed transaction, unless its connection was lost (and discarded) with it."""
+        if getattr(self._local, "connection", None) is connection:
+            connection.rollback()
 
     def fetch_one(self, query, **params):
         """Run a query and return its first row as a dict, or None."""

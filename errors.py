@@ -54,7 +54,15 @@ def handle_integrity_error(error):
 
 
 def handle_database_unavailable(error):
-    """The database is unreachable or lost the connection: ask the client to retry soon."""
+    """The database is unreachable or lost the connection: ask the client to retry soon.
+
+    A deadlock that outlasted its retries (MySQL.in_transaction) is a conflict with other
+    writers, not an outage: 409, and the client may send the request again.
+    """
+    if error.args[0] == ER.LOCK_DEADLOCK:
+        log.warning("write conflict after retries: %s", error)
+        body = error_body(409, "This conflicted with other changes made at the same time; try again.")
+        return body, 409, {"Retry-After": "1"}
     log.warning("database unavailable: %s", error)
     body = error_body(503, "The database is unavailable; try again shortly.")
     return body, 503, {"Retry-After": RETRY_AFTER_SECONDS}
