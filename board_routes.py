@@ -60,6 +60,7 @@ def create_board_blueprint(mysql):
     # GET /boards: list boards, newest first; POST /boards: write one.
     @blp.route("/boards")
     class Boards(MethodView):
+        @blp.doc(operationId="listBoards")
         @auth.login_required
         @blp.arguments(BoardPageArgs(), location="query")
         @blp.response(200, BoardOut(many=True), headers=LINK_HEADER)
@@ -68,6 +69,7 @@ def create_board_blueprint(mysql):
             """List boards, newest first; ?user_id= keeps one author's."""
             return boards_page(page, page.get("user_id"))
 
+        @blp.doc(operationId="createBoard")
         @auth.login_required
         @blp.arguments(BoardCreate())
         @blp.response(201, BoardOut, headers=LOCATION_HEADER)
@@ -85,6 +87,7 @@ def create_board_blueprint(mysql):
     # GET, PUT, PATCH, DELETE /boards/<id>
     @blp.route("/boards/<int:board_id>")
     class Board(MethodView):
+        @blp.doc(operationId="getBoard")
         @auth.login_required
         @blp.response(200, BoardOut, headers=ETAG_HEADER)
         @documented_errors(blp, 401, 404)
@@ -93,6 +96,7 @@ def create_board_blueprint(mysql):
             board = get_board(board_id, check_author=False)
             return board, etag_header(board)
 
+        @blp.doc(operationId="replaceBoard")
         @auth.login_required
         @blp.arguments(BoardUpdate())
         @blp.response(200, BoardOut)
@@ -102,6 +106,7 @@ def create_board_blueprint(mysql):
             """Replace title and content: the author or an admin."""
             return change_board(board_id, changes)
 
+        @blp.doc(operationId="updateBoard")
         @auth.login_required
         @blp.arguments(BoardPatch())
         @blp.response(200, BoardOut)
@@ -111,6 +116,7 @@ def create_board_blueprint(mysql):
             """Change the title or the content: the author or an admin."""
             return change_board(board_id, changes)
 
+        @blp.doc(operationId="deleteBoard")
         @auth.login_required
         @blp.response(204)
         @blp.doc(parameters=[IF_MATCH_PARAMETER])
@@ -126,6 +132,7 @@ def create_board_blueprint(mysql):
     # the same query, schema and pagination as GET /boards?user_id=.
     @blp.route("/users/<int:user_id>/boards")
     class UserBoards(MethodView):
+        @blp.doc(operationId="listUserBoards")
         @auth.login_required
         @blp.arguments(PageArgs(), location="query")
         @blp.response(200, BoardOut(many=True), headers=LINK_HEADER)

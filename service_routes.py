@@ -16,7 +16,7 @@ def create_service_blueprint(mysql):
     # GET /health: 200 when the database answers, 503 (via the error handler) when not.
     @blp.route("/health")
     class HealthCheck(MethodView):
-        @blp.doc(security=[])
+        @blp.doc(operationId="getHealth", security=[])
         @blp.response(200, Health)
         @documented_errors(blp, 503)
         def get(self):

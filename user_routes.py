@@ -66,7 +66,7 @@ def create_user_blueprint(mysql):
     # POST /users: sign up; GET /users: list users, newest first.
     @blp.route("")
     class Users(MethodView):
-        @blp.doc(security=[])
+        @blp.doc(operationId="createUser", security=[])
         @blp.arguments(UserCreate())
         @blp.response(201, UserOut, headers=LOCATION_HEADER)
         @documented_errors(blp, 409)
@@ -85,6 +85,7 @@ def create_user_blueprint(mysql):
                     "role": "member", "created_at": now, "updated_at": now}
             return user, {"Location": url_for("users.User", user_id=user["id"])}
 
+        @blp.doc(operationId="listUsers")
         @auth.login_required
         @blp.arguments(PageArgs(), location="query")
         @blp.response(200, UserOut(many=True), headers=LINK_HEADER)
@@ -99,6 +100,7 @@ def create_user_blueprint(mysql):
     # GET /users/me: the signed-in user.
     @blp.route("/me")
     class Me(MethodView):
+        @blp.doc(operationId="getMe")
         @auth.login_required
         @blp.response(200, UserOut, headers=ETAG_HEADER)
         @documented_errors(blp, 401)
@@ -110,6 +112,7 @@ def create_user_blueprint(mysql):
     # GET, PUT, PATCH, DELETE /users/<id>
     @blp.route("/<int:user_id>")
     class User(MethodView):
+        @blp.doc(operationId="getUser")
         @auth.login_required
         @blp.response(200, UserOut, headers=ETAG_HEADER)
         @documented_errors(blp, 401, 404)
@@ -118,6 +121,7 @@ def create_user_blueprint(mysql):
             user = get_user(user_id)
             return shown_to(auth.current_user(), user), etag_header(user)
 
+        @blp.doc(operationId="replaceUser")
         @auth.login_required
         @blp.arguments(UserUpdate())
         @blp.response(200, UserOut)
@@ -127,6 +131,7 @@ def create_user_blueprint(mysql):
             """Replace name and email (and optionally the password): the user or an admin."""
             return change_user(user_id, changes)
 
+        @blp.doc(operationId="updateUser")
         @auth.login_required
         @blp.arguments(UserPatch())
         @blp.response(200, UserOut)
@@ -136,6 +141,7 @@ def create_user_blueprint(mysql):
             """Change some of name, email, password; role by admins only."""
             return change_user(user_id, changes)
 
+        @blp.doc(operationId="deleteUser")
         @auth.login_required
         @blp.response(204)
         @blp.doc(parameters=[IF_MATCH_PARAMETER])

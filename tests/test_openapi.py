@@ -1,5 +1,7 @@
 """/openapi.json documents every operation, its errors and the basicAuth scheme."""
 
+import re
+
 import pytest
 
 OPERATIONS = [
@@ -64,3 +66,12 @@ def test_sign_up_documents_the_fields_it_accepts(spec):
     schema = spec["components"]["schemas"]["UserCreate"]
     assert set(schema["properties"]) == {"name", "email", "password"}
     assert schema["additionalProperties"] is False
+
+
+def test_every_operation_has_a_unique_readable_operation_id(spec):
+    """Clients generated from the document get functions named like listBoards, not get_boards_board_id."""
+    operation_ids = [operation.get("operationId") for item in spec["paths"].values()
+                     for method, operation in item.items() if method in ("get", "post", "put", "patch", "delete")]
+    assert all(operation_id and re.fullmatch(r"[a-z]+(?:[A-Z][a-z]+)*", operation_id)
+               for operation_id in operation_ids), operation_ids
+    assert len(set(operation_ids)) == len(operation_ids)
