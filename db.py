@@ -167,7 +167,23 @@ SCHEMA_FILE = Path(__file__).parent / "schema.sql"
 SCHEMA_DATABASE_NAME = "`oz`"
 
 
-def load_schema(config):
+def open_connection(config, database=None, **options):
+    """A connection of its own to the configured server, for commands rather than requests."""
+    return MySQLdb.connect(
+        host=config["MYSQL_HOST"],
+        port=config["MYSQL_PORT"],
+        user=config["MYSQL_USER"],
+        password=config["MYSQL_PASSWORD"],
+        connect_timeout=config["MYSQL_CONNECT_TIMEOUT"],
+        charset="utf8mb4",
+        autocommit=True,
+        init_command=SESSION_SETUP,
+        **({"database": database} if database else {}),
+        **options,
+    )
+
+
+def load_schema(config, schema_file=SCHEMA_FILE):
     """Run schema.sql on the configured server, naming the database MYSQL_DB.
 
     schema.sql is written for people (it creates `oz`); only the database name is adapted,
@@ -176,16 +192,8 @@ def load_schema(config):
     database = config["MYSQL_DB"]
     if not database.replace("_", "").isalnum():
         raise ValueError(f"MYSQL_DB must be letters, digits and underscores: {database!r}")
-    script = SCHEMA_FILE.read_text(encoding="utf-8").replace(SCHEMA_DATABASE_NAME, f"`{database}`")
-    connection = MySQLdb.connect(
-        host=config["MYSQL_HOST"],
-        port=config["MYSQL_PORT"],
-        user=config["MYSQL_USER"],
-        password=config["MYSQL_PASSWORD"],
-        connect_timeout=config["MYSQL_CONNECT_TIMEOUT"],
-        charset="utf8mb4",
-        client_flag=CLIENT.MULTI_STATEMENTS,
-    )
+    script = Path(schema_file).read_text(encoding="utf-8").replace(SCHEMA_DATABASE_NAME, f"`{database}`")
+    connection = open_connection(config, client_flag=CLIENT.MULTI_STATEMENTS)
     try:
         cursor = connection.cursor()
         cursor.execute(script)

@@ -118,7 +118,7 @@ FROM (
   UNION ALL SELECT 4, 'follows', 'fb0fe8fe17d3546887945f583020a95ae56f239773499efc89219b254f5d20d0'
   UNION ALL SELECT 5, 'boards_comment_count', 'ac0b7879c0b33b63d7fb6c53573fd3d8c6d2c3372683760b73acd96f461b1f1c'
   UNION ALL SELECT 6, 'users_counts', 'ba1b2e3dcaca599b8ddb19f1a8892fa00e9113b94c42a1bf611822b17748e33e'
-  UNION ALL SELECT 7, 'users_board_count_backfill', '53c98e72d0237bb63d63b266e2f520b9895e6a254e11af30fd31589f95980a18'
+  UNION ALL SELECT 7, 'users_board_count_backfill', 'e708d807bec287d34bd09e15914878986533e5cd78e2322d7bbc9a0329ce7e73'
 ) AS migrations
 WHERE NOT EXISTS (SELECT 1 FROM schema_migrations)
   AND EXISTS (SELECT 1 FROM information_schema.COLUMNS

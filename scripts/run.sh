@@ -32,6 +32,6 @@ else
   mysql_answers || { tail -20 "$data/error.log" >&2; exit 1; }
 fi
 
-# Safe to repeat: schema.sql creates only what is missing.
+# A new database is made from schema.sql; an existing one gets its pending migrations.
 .venv/bin/flask --app app init-db
 .venv/bin/flask --app app run --host "${HOST:-127.0.0.1}" --port "${PORT:-5000}"

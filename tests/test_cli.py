@@ -11,7 +11,8 @@ def test_init_db_creates_the_database_from_schema_sql(app_config):
     with connect(config) as connection:
         cursor = connection.cursor()
         cursor.execute("SHOW TABLES")
-        assert {next(iter(row.values())) for row in cursor.fetchall()} == {"users", "boards"}
+        assert {next(iter(row.values())) for row in cursor.fetchall()} == {
+            "users", "boards", "tokens", "comments", "follows", "schema_migrations"}
         cursor.execute(f"DROP DATABASE `{config['MYSQL_DB']}`")
 
 

@@ -1,0 +1,3 @@
+SELECT version, name, checksum, applied_at, duration_ms
+FROM schema_migrations
+ORDER BY version

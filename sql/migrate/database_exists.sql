@@ -1,0 +1,1 @@
+SELECT COUNT(*) AS found FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %(database)s
