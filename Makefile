@@ -1,7 +1,7 @@
 # oz: `make run` serves the API on 127.0.0.1:5000; `make test` runs the whole test suite.
 # Each sets up what it needs first (system packages, .venv, a MySQL server).
 
-.PHONY: run test test-container bench bench-instructions
+.PHONY: run test test-container bench bench-instructions bench-migration
 
 run:
 	scripts/setup.sh run
@@ -32,3 +32,9 @@ bench-instructions:
 	scripts/setup.sh run
 	command -v valgrind >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
 	.venv/bin/python bench/instructions.py
+
+# A migration on a table of 1,000,000 boards while oz serves reads and writes: no failed
+# request, p99 during the migration against p99 before (README, "Changing the schema").
+bench-migration:
+	scripts/setup.sh run
+	.venv/bin/python bench/migration.py
