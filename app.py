@@ -5,6 +5,7 @@ import os
 from flask_smorest import Api
 
 from board_routes import create_board_blueprint
+from comment_routes import create_comment_blueprint
 from commands import register_commands
 from db import DEFAULT_QUERY_TIMEOUT, MySQL
 from errors import register_error_handlers
@@ -51,7 +52,8 @@ API_SETTINGS = {
             "description": (
                 "Users and their boards (posts). Sign in with HTTP Basic: your email and "
                 "password. Errors are JSON: {code, status, message, errors?}. Strings are "
-                "trimmed (passwords are not). Lists are newest first and paginated by an "
+                "trimmed (passwords are not). Lists are newest first (a board's comments: oldest "
+                "first) and paginated by an "
                 "opaque cursor: follow the Link rel=\"next\" header."
             )
         },
@@ -85,6 +87,7 @@ def create_app(config=None):
     api = Api(app)
     api.register_blueprint(create_user_blueprint(mysql))
     api.register_blueprint(create_board_blueprint(mysql))
+    api.register_blueprint(create_comment_blueprint(mysql))
     api.register_blueprint(create_service_blueprint(mysql))
     document_partial_updates(api.spec)
     app.register_blueprint(create_web_blueprint())

@@ -81,7 +81,7 @@ def create_board_blueprint(mysql):
             cursor = mysql.execute(INSERT_BOARD, user_id=me["id"], title=new_board["title"],
                                    content=new_board["content"], now=now)
             board = {"id": cursor.lastrowid, **new_board, "user_id": me["id"], "author": me["name"],
-                     "created_at": now, "updated_at": now}
+                     "comments": 0, "created_at": now, "updated_at": now}
             return board, {"Location": url_for("boards.Board", board_id=board["id"])}
 
     # GET, PUT, PATCH, DELETE /boards/<id>

@@ -6,7 +6,7 @@ a role at sign-up) is simply not there, and marshmallow rejects it as unknown (4
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from pagination import Cursor
+from pagination import AFTER, Cursor
 
 ROLES = ("member", "admin")
 
@@ -162,6 +162,24 @@ class BoardOut(RowOut):
     content = fields.String(required=True)
     user_id = fields.Integer(required=True)
     author = fields.String(required=True, metadata={"description": "The author's name."})
+    comments = fields.Integer(required=True, metadata={
+        "description": "How many comments the board has, exact. A comment does not change "
+                       "the board's updated_at or ETag: they version its title and content."})
+    created_at = UtcDateTime(required=True)
+    updated_at = UtcDateTime(required=True)
+
+
+class CommentIn(Schema):
+    """A new comment, or a comment's new content."""
+    content = trimmed(validate.Length(1, 2000), not_blank, metadata=NOT_BLANK, required=True)
+
+
+class CommentOut(RowOut):
+    id = fields.Integer(required=True)
+    board_id = fields.Integer(required=True)
+    content = fields.String(required=True)
+    user_id = fields.Integer(required=True)
+    author = fields.String(required=True, metadata={"description": "The comment's author's name."})
     created_at = UtcDateTime(required=True)
     updated_at = UtcDateTime(required=True)
 
@@ -169,6 +187,13 @@ class BoardOut(RowOut):
 class PageArgs(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
     cursor = Cursor(load_default=None, attribute="before_id",
+                    metadata={"description": "Opaque: the value from the previous page's Link header."})
+
+
+class CommentPageArgs(Schema):
+    """A page of comments: oldest first, so its cursor leads on to the newer ones."""
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    cursor = Cursor(AFTER, load_default=None, attribute="after_id",
                     metadata={"description": "Opaque: the value from the previous page's Link header."})
 
 

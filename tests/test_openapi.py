@@ -10,6 +10,9 @@ OPERATIONS = [
     ("/users/{user_id}", "delete"), ("/users/{user_id}/boards", "get"),
     ("/boards", "get"), ("/boards", "post"), ("/boards/{board_id}", "get"), ("/boards/{board_id}", "put"),
     ("/boards/{board_id}", "patch"), ("/boards/{board_id}", "delete"), ("/health", "get"),
+    ("/boards/{board_id}/comments", "get"), ("/boards/{board_id}/comments", "post"),
+    ("/comments/{comment_id}", "get"), ("/comments/{comment_id}", "patch"),
+    ("/comments/{comment_id}", "delete"),
 ]
 PUBLIC = {("/users", "post"), ("/health", "get")}
 
@@ -54,8 +57,27 @@ def test_writes_document_if_match_and_412(spec):
             assert any(p["name"] == "If-Match" for p in operation["parameters"])
 
 
+def test_comment_writes_document_if_match_and_412(spec):
+    for method in ("patch", "delete"):
+        operation = spec["paths"]["/comments/{comment_id}"][method]
+        assert "412" in operation["responses"] and "403" in operation["responses"]
+        assert any(p["name"] == "If-Match" for p in operation["parameters"])
+
+
+def test_comment_operations_have_their_names(spec):
+    names = {(path, method): spec["paths"][path][method]["operationId"]
+             for path, method in OPERATIONS if "comments" in path}
+    assert names == {
+        ("/boards/{board_id}/comments", "get"): "listComments",
+        ("/boards/{board_id}/comments", "post"): "createComment",
+        ("/comments/{comment_id}", "get"): "getComment",
+        ("/comments/{comment_id}", "patch"): "updateComment",
+        ("/comments/{comment_id}", "delete"): "deleteComment",
+    }
+
+
 def test_lists_document_limit_cursor_and_link(spec):
-    for path in ("/users", "/boards", "/users/{user_id}/boards"):
+    for path in ("/users", "/boards", "/users/{user_id}/boards", "/boards/{board_id}/comments"):
         operation = spec["paths"][path]["get"]
         names = {p["name"] for p in operation["parameters"]}
         assert {"limit", "cursor"} <= names

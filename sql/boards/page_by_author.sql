@@ -1,5 +1,6 @@
 -- One author's keyset page, newest first, read from the (user_id, id) index.
-SELECT STRAIGHT_JOIN b.id, b.title, b.content, b.user_id, u.name AS author, b.created_at, b.updated_at
+SELECT STRAIGHT_JOIN b.id, b.title, b.content, b.user_id, u.name AS author, b.comment_count AS comments,
+       b.created_at, b.updated_at
 FROM boards AS b
 JOIN users AS u ON u.id = b.user_id
 WHERE b.user_id = %(user_id)s
