@@ -45,6 +45,7 @@ class BoardOut(BaseModel):
     content: str
     user_id: int
     author: str
+    comments: int
     created_at: UtcDateTime
     updated_at: UtcDateTime
 
@@ -120,7 +121,7 @@ async def write_board(new_board: BoardIn, request: Request, response: Response):
             board_id = cursor.lastrowid
     response.headers["Location"] = f"/boards/{board_id}"
     return {"id": board_id, **new_board.model_dump(), "user_id": ME["id"], "author": ME["name"],
-            "created_at": now, "updated_at": now}
+            "comments": 0, "created_at": now, "updated_at": now}
 
 
 @app.get("/users/me", response_model=UserOut)

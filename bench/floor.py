@@ -104,7 +104,7 @@ def create_app():
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         board_id = query(INSERT_BOARD, user_id=g.me["id"], title=title, content=content, now=now).lastrowid
         row = {"id": board_id, "title": title, "content": content, "user_id": g.me["id"],
-               "author": g.me["name"], "created_at": now, "updated_at": now}
+               "author": g.me["name"], "comments": 0, "created_at": now, "updated_at": now}
         return board_json(row), 201, {"Location": url_for("board", board_id=board_id)}
 
     @app.get("/users/me")
