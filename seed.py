@@ -1,4 +1,4 @@
-"""flask --app app seed: fill the database with sample users and boards, fast.
+"""flask --app app seed: fill the database with sample users, boards and comments, fast.
 
 Rows go in as multi-row INSERTs (MySQLdb's executemany rewrites sql/seed/insert_*.sql into
 one statement per batch, which is why those files carry no leading comment), one transaction
@@ -19,10 +19,15 @@ INSERT_USERS = load_sql("seed/insert_users")
 INSERT_BOARDS = load_sql("seed/insert_boards")
 LAST_USER_ID = load_sql("seed/last_user_id")
 USER_IDS = load_sql("seed/user_ids")
+INSERT_COMMENTS = load_sql("seed/insert_comments")
+NEWEST_BOARD_IDS = load_sql("seed/newest_board_ids")
+RECOUNT_COMMENT_COUNTS = load_sql("seed/recount_comment_counts")
 
 SEED_PASSWORD = "seed-password"
 CONTENT = ("Seeded by `flask seed` for trying the pages and for the benchmark. "
            "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.")
+# Seeded comments go to this many of the newest boards, where the pages show them.
+COMMENTED_BOARDS = 10_000
 
 
 def create_seed_command(mysql):
@@ -47,12 +52,14 @@ def create_seed_command(mysql):
     @click.option("--users", default=1000, show_default=True, help="How many users to add.")
     @click.option("--boards", default=10000, show_default=True,
                   help="How many boards to add, spread over all users.")
+    @click.option("--comments", default=0, show_default=True,
+                  help=f"How many comments to add, on the newest {COMMENTED_BOARDS:,} boards.")
     @click.option("--password", default=SEED_PASSWORD, show_default=True,
                   help="The password every seeded user gets.")
     @click.option("--batch-size", default=1000, show_default=True, help="Rows per INSERT.")
     @with_appcontext
-    def seed_command(users, boards, password, batch_size):
-        """Add sample users (user<N>@example.com) and boards, in batches."""
+    def seed_command(users, boards, comments, password, batch_size):
+        """Add sample users (user<N>@example.com), boards and comments, in batches."""
         now = utc_now()
         first = mysql.fetch_one(LAST_USER_ID)["last_id"] + 1
         password_hash = hash_password(password)
@@ -69,6 +76,18 @@ def create_seed_command(mysql):
             "user_id": authors.choice(author_ids), "title": f"Board {n}",
             "content": f"{n}: {CONTENT}", "now": now,
         }, batch_size, "boards")
-        click.echo(f"Added {users} users (password {password!r}) and {boards} boards.")
+
+        if comments:
+            board_ids = [row["id"] for row in mysql.fetch_all(NEWEST_BOARD_IDS, limit=COMMENTED_BOARDS)]
+            if not board_ids:
+                raise click.UsageError("There are no boards to comment on: seed some with --boards.")
+            picks = random.Random(1)
+            insert_in_batches(INSERT_COMMENTS, comments, lambda n: {
+                "board_id": picks.choice(board_ids), "user_id": picks.choice(author_ids),
+                "content": f"Comment {n}, seeded.", "now": now,
+            }, batch_size, "comments")
+            # The rows went in without their counter: count the boards that got them once.
+            mysql.execute(RECOUNT_COMMENT_COUNTS, from_id=min(board_ids))
+        click.echo(f"Added {users} users (password {password!r}), {boards} boards and {comments} comments.")
 
     return seed_command

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app import create_app
 from live_server import serving
-from pagination import encode_cursor
+from pagination import AFTER, encode_cursor
 
 TESTS_DIR = Path(__file__).parent
 EXAMPLES_PER_OPERATION = int(os.environ.get("OZ_FUZZ_EXAMPLES", "100"))
@@ -27,16 +27,21 @@ RUN_TIMEOUT_SECONDS = 300
 UNTHROTTLED = {"FAILED_LOGIN_LIMIT": "1000000 per 5 minutes"}
 
 # A cursor is opaque and only the server makes valid ones, as with a password: the fuzzer
-# sends a real one (malformed cursors are tested in test_boards.py and test_users.py).
+# sends a real one (malformed cursors are tested in test_boards.py and test_users.py), of
+# the direction of each list (a board's comments run oldest first, see test_comments.py).
 CONFIG = """\
 [parameters]
 "query.cursor" = "{cursor}"
+
+[[operations]]
+include-operation-id = "listComments"
+parameters = {{ "query.cursor" = "{after_cursor}" }}
 """
 
 
 def test_the_live_app_answers_every_generated_request_as_documented(app_config, tmp_path, request, capsys):
     config_file = tmp_path / "schemathesis.toml"
-    config_file.write_text(CONFIG.format(cursor=encode_cursor(10**9)))
+    config_file.write_text(CONFIG.format(cursor=encode_cursor(10**9), after_cursor=encode_cursor(1, AFTER)))
     with serving(create_app({**app_config, **UNTHROTTLED})) as base_url:
         run = subprocess.run(
             [sys.executable, "-m", "schemathesis.cli", "--config-file", str(config_file),

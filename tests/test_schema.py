@@ -58,9 +58,8 @@ PLANS = [
 ]
 
 
-@pytest.mark.parametrize("name, params", PLANS, ids=[f"{n}-{p.get('before_id')}" for n, p in PLANS])
-def test_list_and_lookup_queries_use_an_index(sql_connection, many_boards, name, params):
-    params = {key: many_boards.get(value, value) for key, value in params.items()}
+def assert_served_by_indexes(sql_connection, name, params):
+    """EXPLAIN the statement: every step reads an index, none scans a table or sorts."""
     cursor = sql_connection.cursor()
     cursor.execute("EXPLAIN " + load_sql(name), params)
     plan = cursor.fetchall()
@@ -68,3 +67,44 @@ def test_list_and_lookup_queries_use_an_index(sql_connection, many_boards, name,
         assert step["type"] != "ALL", f"full scan of {step['table']}: {plan}"
         assert "filesort" not in (step["Extra"] or ""), f"filesort: {plan}"
         assert step["key"], f"no index on {step['table']}: {plan}"
+
+
+@pytest.mark.parametrize("name, params", PLANS, ids=[f"{n}-{p.get('before_id')}" for n, p in PLANS])
+def test_list_and_lookup_queries_use_an_index(sql_connection, many_boards, name, params):
+    params = {key: many_boards.get(value, value) for key, value in params.items()}
+    assert_served_by_indexes(sql_connection, name, params)
+
+
+@pytest.fixture
+def many_comments(many_boards, sql, sql_connection):
+    """Comments on every board, and many on the middle one, for the comment statements' plans."""
+    board_ids = [row["id"] for row in sql("SELECT id FROM boards ORDER BY id")]
+    rows = [(many_boards["board"] if i % 2 else board_ids[i % len(board_ids)], many_boards["user"], f"c{i}")
+            for i in range(3000)]
+    sql_connection.cursor().executemany("INSERT INTO comments (board_id, user_id, content) VALUES (%s, %s, %s)", rows)
+    sql("ANALYZE TABLE comments")
+    comment_ids = [row["id"] for row in sql("SELECT id FROM comments WHERE board_id = %s ORDER BY id",
+                                            many_boards["board"])]
+    return {**many_boards, "comment": comment_ids[len(comment_ids) // 2]}
+
+
+# Every statement of comment_routes.py and of the seed's recount but the INSERT (which reads
+# nothing), with placeholders naming rows of many_comments.
+COMMENT_PLANS = [
+    ("comments/page_by_board", {"board_id": "board", "after_id": None, "limit": 21}),
+    ("comments/page_by_board", {"board_id": "board", "after_id": "comment", "limit": 21}),
+    ("comments/by_id", {"id": "comment"}),
+    ("comments/update", {"id": "comment", "content": "c", "now": "2026-12-03 10:00:00",
+                         "expected_updated_at": "2026-12-03 09:00:00"}),
+    ("comments/delete", {"id": "comment", "expected_updated_at": None}),
+    ("boards/add_comment_count", {"id": "board"}),
+    ("boards/subtract_comment_count", {"id": "board"}),
+    ("seed/recount_comment_counts", {"from_id": "board"}),
+]
+
+
+@pytest.mark.parametrize("name, params", COMMENT_PLANS,
+                         ids=[f"{n}-{p.get('after_id')}" for n, p in COMMENT_PLANS])
+def test_comment_statements_use_an_index(sql_connection, many_comments, name, params):
+    params = {key: many_comments.get(value, value) for key, value in params.items()}
+    assert_served_by_indexes(sql_connection, name, params)

@@ -25,3 +25,25 @@ def test_boards_without_users_is_a_usage_error(app):
     result = app.test_cli_runner().invoke(args=["seed", "--users", "0", "--boards", "5"])
     assert result.exit_code != 0
     assert "no users" in result.output
+
+
+def test_seeded_comments_sit_on_boards_that_count_them_exactly(app, client, sql):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed", "--users", "3", "--boards", "5", "--comments", "40", "--batch-size", "7"])
+    assert result.exit_code == 0, result.output
+    assert "comments" in result.output
+    assert sql("SELECT COUNT(*) AS n FROM comments")[0]["n"] == 40
+    # Seeding again (comments only, on the boards there are) keeps every count exact.
+    assert runner.invoke(args=["seed", "--users", "0", "--boards", "0", "--comments", "9"]).exit_code == 0
+    mismatched = sql("SELECT b.id FROM boards AS b WHERE b.comment_count <> "
+                     "(SELECT COUNT(*) FROM comments AS c WHERE c.board_id = b.id)")
+    assert mismatched == []
+    assert sql("SELECT SUM(comment_count) AS n FROM boards")[0]["n"] == 49
+    boards = client.get("/boards?limit=100", auth=("user1@example.com", SEED_PASSWORD)).json
+    assert sum(board["comments"] for board in boards) == 49
+
+
+def test_comments_without_boards_is_a_usage_error(app):
+    result = app.test_cli_runner().invoke(args=["seed", "--users", "1", "--boards", "0", "--comments", "5"])
+    assert result.exit_code != 0
+    assert "no boards" in result.output
