@@ -1,5 +1,5 @@
 """The HTML pages and the offline Swagger UI; the pages' own scripts call the JSON API."""
-from flask import Blueprint, render_template, send_from_directory
+from flask import Blueprint, redirect, render_template, send_from_directory, url_for
 from swagger_ui_bundle import swagger_ui_path
 
 # Only the app's own files may run or style a page, and no inline script runs: markup that
@@ -29,6 +29,12 @@ def create_web_blueprint():
     @bp.get("/manage-boards")
     def manage_boards():
         return render_template("manage_boards.html")
+
+    # GET /favicon.ico: where browsers look for the icon of a page that names none (the JSON
+    # answers); the pages name static/favicon.svg themselves.
+    @bp.get("/favicon.ico")
+    def favicon():
+        return redirect(url_for("static", filename="favicon.svg"), 301)
 
     # GET /swagger-ui: the API docs, from files installed with the app, so no internet is needed
     @bp.get("/swagger-ui")

@@ -377,3 +377,131 @@ def test_swagger_ui_authorize_with_basic_auth_calls_the_live_api(page, accounts)
     expect(operation.locator(".live-responses-table tr.response .response-col_status")).to_have_text("200")
     expect(operation.locator(".live-responses-table")).to_contain_text(alice.email)
     screenshot(page, "swagger-ui-authorized")
+
+
+def write_comment(client, account, board, content):
+    response = client.post(f"/boards/{board['id']}/comments", json={"content": content}, auth=account.auth)
+    assert response.status_code == 201, response.json
+    return response.json
+
+
+def test_pages_load_without_a_console_error_favicon_included(page, accounts, client):
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    # Each path on a first visit: a browser asks for the page's icon once.
+    for path in ("/", "/manage-users", "/manage-boards", "/swagger-ui"):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    assert page.request.get(icon).status == 200
+    assert page.request.get("/favicon.ico").status == 200  # followed to the same file
+
+    alice = accounts.member("alice")
+    write_comment(client, alice, write_board(client, alice, "Commented"), "A first comment")
+    page.goto("/manage-boards")
+    sign_in(page, alice)
+    page.get_by_role("button", name="1 comment").click()
+    expect(page.locator(".comment")).to_have_count(1)
+    page.wait_for_load_state("networkidle")
+    assert errors == []
+
+
+def test_signed_in_people_read_comments_oldest_first_and_add_theirs(page, accounts, client):
+    alice = accounts.member("alice")
+    bob = accounts.member("bob")
+    board = write_board(client, alice, "Talk to me")
+    written = [write_comment(client, bob if n % 2 else alice, board, f"comment {n}") for n in range(21)]
+    write_comment(client, bob, write_board(client, bob, "Elsewhere"), "not on alice's board")
+
+    page.goto("/manage-boards")
+    sign_in(page, bob)
+    item = board_item(page, board["id"])
+    toggle = item.get_by_role("button", name="21 comments")
+    expect(toggle).to_be_visible()
+    expect(item.locator(".comment")).to_have_count(0)
+    toggle.click()
+    comments = item.locator(".comment")
+    expect(comments).to_have_count(20)
+    expect(comments.first).to_contain_text("comment 0")
+    expect(comments.first.locator(".comment-author")).to_have_text("alice")
+    item.get_by_role("button", name="More comments").click()
+    expect(comments).to_have_count(21)
+    expect(item.get_by_role("button", name="More comments")).to_be_hidden()
+    ids = comments.evaluate_all("items => items.map((item) => Number(item.dataset.commentId))")
+    assert ids == [comment["id"] for comment in written]
+
+    form = item.locator(".comment-form")
+    form.get_by_label("Your comment").fill("   ")
+    form.get_by_role("button", name="Comment").click()
+    expect(form.locator('[data-error-for="content"]')).to_have_text("Must not be blank.")
+    form.get_by_label("Your comment").fill("<b>Bob</b> agrees 👍")
+    form.get_by_role("button", name="Comment").click()
+    expect(comments).to_have_count(22)
+    expect(comments.last.locator(".comment-content")).to_have_text("<b>Bob</b> agrees 👍")
+    expect(page.locator("main b")).to_have_count(0)
+    expect(item.get_by_role("button", name="22 comments")).to_be_visible()
+    expect(form.get_by_label("Your comment")).to_have_value("")
+    screenshot(page, "boards-comments")
+
+    listed = client.get(f"/boards/{board['id']}/comments?limit=100", auth=bob.auth).json
+    assert (listed[-1]["content"], listed[-1]["author"]) == ("<b>Bob</b> agrees 👍", "bob")
+    assert client.get(f"/boards/{board['id']}", auth=bob.auth).json["comments"] == 22
+
+    # After a reload the count comes from the API, and others' comments offer no Delete.
+    page.reload()
+    item.get_by_role("button", name="22 comments").click()
+    expect(comments).to_have_count(20)
+    expect(comments.nth(0).get_by_role("button", name="Delete")).to_be_hidden()
+    mine = comments.nth(1)
+    expect(mine).to_contain_text("comment 1")
+    mine.get_by_role("button", name="Delete").click()
+    mine.get_by_role("button", name="Yes, delete").click()
+    expect(item.get_by_role("button", name="21 comments")).to_be_visible()
+    assert client.get(f"/comments/{written[1]['id']}", auth=bob.auth).status_code == 404
+
+
+def test_the_board_author_may_delete_any_comment_on_their_board(page, accounts, client):
+    alice = accounts.member("alice")
+    bob = accounts.member("bob")
+    board = write_board(client, alice, "Mine")
+    comment = write_comment(client, bob, board, "Bob was here")
+    page.goto("/manage-boards")
+    sign_in(page, alice)
+    item = board_item(page, board["id"])
+    item.get_by_role("button", name="1 comment").click()
+    entry = item.locator(f'.comment[data-comment-id="{comment["id"]}"]')
+    entry.get_by_role("button", name="Delete").click()
+    entry.get_by_role("button", name="Yes, delete").click()
+    expect(item.locator(".comment")).to_have_count(0)
+    expect(item.get_by_role("button", name="0 comments")).to_be_visible()
+    assert client.get(f"/boards/{board['id']}", auth=alice.auth).json["comments"] == 0
+
+
+def test_a_profile_link_per_author_shows_their_profile(page, accounts, client):
+    alice = accounts.member("alice")
+    bob = accounts.member("bob")
+    board = write_board(client, alice, "Alice one")
+    write_board(client, alice, "Alice two")
+    write_board(client, bob, "Bob one")
+    write_comment(client, bob, board, "Hi Alice")
+
+    page.goto("/manage-boards")
+    sign_in(page, bob)
+    item = board_item(page, board["id"])
+    item.get_by_role("link", name="Profile of alice").click()
+    profile = page.locator("#profile")
+    expect(profile.locator(".profile-name")).to_have_text("alice")
+    expect(profile.locator(".profile-counts")).to_have_text("2 boards · 0 followers · 0 following")
+    expect(profile.locator(".profile-joined")).not_to_be_empty()
+    screenshot(page, "boards-profile")
+    profile.get_by_role("button", name="Show their boards").click()
+    expect(page.locator("#boards .board-title")).to_have_text(["Alice two", "Alice one"])
+
+    # A comment's author links to their profile too.
+    item.get_by_role("button", name="1 comment").click()
+    item.locator(".comment").get_by_role("link", name="Profile of bob").click()
+    expect(profile.locator(".profile-name")).to_have_text("bob")
+    expect(profile.locator(".profile-counts")).to_have_text("1 board · 0 followers · 0 following")
+    expect(profile.locator(".profile-relation")).to_have_text("This is you.")
+    profile.get_by_role("button", name="Close").click()
+    expect(profile).to_be_hidden()
