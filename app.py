@@ -14,6 +14,7 @@ from request_log import init_request_log
 from schemas import document_partial_updates
 from service_routes import create_service_blueprint
 from throttle import init_throttle
+from token_routes import create_token_blueprint
 from user_routes import create_user_blueprint
 from web_routes import create_web_blueprint
 
@@ -50,21 +51,28 @@ API_SETTINGS = {
     "API_SPEC_OPTIONS": {
         "info": {
             "description": (
-                "Users and their boards (posts). Sign in with HTTP Basic: your email and "
-                "password. Errors are JSON: {code, status, message, errors?}. Strings are "
+                "Users and their boards (posts). Sign in with HTTP Basic (your email and "
+                "password), or once with POST /tokens and then with the token (Bearer). "
+                "Errors are JSON: {code, status, message, errors?}. Strings are "
                 "trimmed (passwords are not). Lists are newest first (a board's comments: oldest "
                 "first) and paginated by an "
                 "opaque cursor: follow the Link rel=\"next\" header."
             )
         },
-        "security": [{"basicAuth": []}],
+        # Either scheme: Swagger UI's Authorize dialog offers both.
+        "security": [{"basicAuth": []}, {"bearerAuth": []}],
         "components": {
             "securitySchemes": {
                 "basicAuth": {
                     "type": "http",
                     "scheme": "basic",
                     "description": "Your account's email (any case) and password.",
-                }
+                },
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from POST /tokens; it stops working when it expires or is revoked.",
+                },
             }
         },
     },
@@ -88,6 +96,7 @@ def create_app(config=None):
     api.register_blueprint(create_user_blueprint(mysql))
     api.register_blueprint(create_board_blueprint(mysql))
     api.register_blueprint(create_comment_blueprint(mysql))
+    api.register_blueprint(create_token_blueprint(mysql))
     api.register_blueprint(create_service_blueprint(mysql))
     document_partial_updates(api.spec)
     app.register_blueprint(create_web_blueprint())

@@ -1,23 +1,36 @@
-"""HTTP Basic sign-in with email and password, and the JSON 401 that goes with it."""
+"""Sign-in: HTTP Basic (email and password) or a Bearer token, and the JSON 401 of each.
+
+A token is checked with one indexed lookup (its SHA-256 in tokens, joined to its user) and no
+password hash, and nothing about it is cached: a revoked or expired token, or one whose user
+is gone, fails on the very next request in every worker process.
+"""
 
 import functools
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
 from collections import OrderedDict
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_smorest import abort
-from flask_httpauth import HTTPBasicAuth
+from flask_httpauth import HTTPBasicAuth, HTTPTokenAuth, MultiAuth
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from db import load_sql
 from errors import error_body
 from throttle import count_failed_login, one_guess_at_a_time, refuse_while_locked_out
+from versions import utc_now
 
 CREDENTIALS_BY_EMAIL = load_sql("users/credentials_by_email")
+USER_BY_TOKEN = load_sql("tokens/user_by_token")
+
+# 256 bits from the CSPRNG; secrets.token_urlsafe writes them as 43 URL-safe characters, so
+# anything else sent as a token is refused without asking the database.
+TOKEN_BYTES = 32
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 # The pages' fetch() calls send this header; see BasicAuth.
 PAGE_REQUEST_HEADER = ("X-Requested-With", "XMLHttpRequest")
@@ -74,8 +87,8 @@ def unknown_user_hash(method):
     return generate_password_hash(secrets.token_urlsafe(), method=method)
 
 
-class BasicAuth(HTTPBasicAuth):
-    """Flask-HTTPAuth's Basic auth, leaving WWW-Authenticate out of the HTML pages' errors.
+class PageFriendlyChallenge:
+    """Flask-HTTPAuth's error handler, leaving WWW-Authenticate out of the HTML pages' errors.
 
     With the header, the browser would pop up its Basic-auth dialog over the page's form;
     curl and other API clients still get it. Flask-HTTPAuth adds the header to whatever the
@@ -97,11 +110,79 @@ class BasicAuth(HTTPBasicAuth):
         return respond
 
 
-def create_auth(mysql):
-    """The BasicAuth object the blueprints protect their routes with."""
-    auth = BasicAuth(realm="oz")
+class BasicAuth(PageFriendlyChallenge, HTTPBasicAuth):
+    """HTTP Basic: the account's email and password."""
 
-    @auth.verify_password
+
+class TokenAuth(PageFriendlyChallenge, HTTPTokenAuth):
+    """Authorization: Bearer <token>, the scheme's name in any case (RFC 9110 says so)."""
+
+    def is_compatible_auth(self, headers):
+        scheme = headers.get("Authorization", "").partition(" ")[0]
+        return scheme.lower() == "bearer"
+
+
+class Auth(MultiAuth):
+    """Basic or Bearer, chosen by the Authorization header's scheme (Flask-HTTPAuth's MultiAuth).
+
+    MultiAuth wraps the view in the chosen auth's login_required on every request; this
+    wraps it in both once, when the route is declared, and picks one per request.
+    """
+
+    def __init__(self, basic, token):
+        super().__init__(basic, token)
+        self.basic = basic
+        self.token = token
+
+    def login_required(self, f=None, role=None, optional=None):
+        def protect(view):
+            with_basic = self.basic.login_required(role=role, optional=optional)(view)
+            with_token = self.token.login_required(role=role, optional=optional)(view)
+
+            @functools.wraps(view)
+            def decorated(*args, **kwargs):
+                if self.token.is_compatible_auth(request.headers):
+                    return with_token(*args, **kwargs)
+                return with_basic(*args, **kwargs)
+
+            return decorated
+
+        return protect(f) if f else protect
+
+    def basic_only(self, view):
+        """Protect a view with Basic alone: a token (or anything but Basic) gets Basic's 401."""
+        with_basic = self.basic.login_required(view)
+
+        @functools.wraps(view)
+        def decorated(*args, **kwargs):
+            if not self.basic.is_compatible_auth(request.headers):
+                return self.basic.auth_error_callback(401)
+            return with_basic(*args, **kwargs)
+
+        return decorated
+
+
+def new_token():
+    """A fresh token, and the SHA-256 (in hex) that is stored in its place."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    return token, token_digest(token)
+
+
+def token_digest(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def current_token_id():
+    """The id of the token this request signed in with, or None (signed in with Basic)."""
+    return g.get("oz_token_id")
+
+
+def create_auth(mysql):
+    """The auth the blueprints protect their routes with: Basic or a Bearer token."""
+    basic = BasicAuth(realm="oz")
+    token_auth = TokenAuth(scheme="Bearer", realm="oz")
+
+    @basic.verify_password
     def verify_password(email, password):
         """Return the signed-in user's row, or None for a wrong email or password."""
         if not email or not password:
@@ -123,17 +204,43 @@ def create_auth(mysql):
         verified_credentials.add(email, password, password_hash)
         return user
 
-    @auth.get_user_roles
+    @token_auth.verify_token
+    def verify_token(token):
+        """Return the token's user row (the same keys as Basic's), or None: one indexed lookup.
+
+        Expired, revoked, unknown and malformed tokens, and those of a deleted user, all
+        come back as None, so they all get the same 401.
+        """
+        if not TOKEN_SHAPE.fullmatch(token):
+            return None
+        user = mysql.fetch_one(USER_BY_TOKEN, token_hash=token_digest(token), now=utc_now())
+        if user is None:
+            return None
+        g.oz_token_id = user.pop("token_id")
+        return user
+
+    @basic.get_user_roles
+    @token_auth.get_user_roles
     def get_user_roles(user):
         return user["role"]
 
-    @auth.error_handler
-    def auth_error(status):
+    @basic.error_handler
+    def basic_error(status):
         if status == 401:
             return error_body(401, "Wrong or missing email and password (HTTP Basic)."), 401
-        return error_body(403, "You are not allowed to do this."), 403
+        return forbidden()
 
-    return auth
+    @token_auth.error_handler
+    def token_error(status):
+        if status == 401:
+            return error_body(401, "Wrong, expired or revoked token (HTTP Bearer)."), 401
+        return forbidden()
+
+    return Auth(basic, token_auth)
+
+
+def forbidden():
+    return error_body(403, "You are not allowed to do this."), 403
 
 
 def require_owner(user, owner_id):

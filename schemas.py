@@ -201,6 +201,26 @@ class BoardPageArgs(PageArgs):
     user_id = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Only this author's boards."})
 
 
+class TokenCreate(Schema):
+    expires_in = fields.Integer(load_default=3600, validate=validate.Range(60, 2_592_000),
+                                metadata={"description": "Seconds the token lives: 60 to 30 days; 1 hour by default."})
+
+
+class TokenOut(Schema):
+    id = fields.Integer(required=True)
+    created_at = UtcDateTime(required=True)
+    expires_at = UtcDateTime(required=True)
+    current = fields.Boolean(required=True, metadata={"description": "True for the token this request was sent with."})
+
+
+class NewToken(Schema):
+    token = fields.String(required=True, metadata={
+        "description": "Send it as Authorization: Bearer <token>. Shown this once: only its hash is kept."})
+    id = fields.Integer(required=True)
+    expires_at = UtcDateTime(required=True)
+    user = fields.Nested(UserOut, required=True)
+
+
 class Health(Schema):
     status = fields.String(required=True)
     database = fields.String(required=True)

@@ -18,6 +18,7 @@ USER_BY_ID = load_sql("users/by_id")
 USERS_PAGE = load_sql("users/page")
 UPDATE_USER = load_sql("users/update")
 DELETE_USER = load_sql("users/delete")
+DELETE_USER_TOKENS = load_sql("tokens/delete_by_user")
 
 LOCATION_HEADER = {"Location": {"description": "The new user's URL.", "schema": {"type": "string"}}}
 
@@ -49,18 +50,26 @@ def create_user_blueprint(mysql):
             abort(403, message="Only admins may change roles.")
         expected_updated_at = expected_version(user)
         password = changes.pop("password", None)
+        password_hash = hash_password(password) if password else None  # slow: before the transaction
         now = utc_now()
-        cursor = mysql.execute(
-            UPDATE_USER,
-            id=user_id,
-            name=changes.get("name"),
-            email=changes.get("email"),
-            password_hash=hash_password(password) if password else None,
-            role=changes.get("role"),
-            now=now,
-            expected_updated_at=expected_updated_at,
-        )
-        check_written(cursor, expected_updated_at)
+
+        def write():
+            cursor = mysql.execute(
+                UPDATE_USER,
+                id=user_id,
+                name=changes.get("name"),
+                email=changes.get("email"),
+                password_hash=password_hash,
+                role=changes.get("role"),
+                now=now,
+                expected_updated_at=expected_updated_at,
+            )
+            check_written(cursor, expected_updated_at)
+            if password:
+                # A new password signs every token of the user out, the one sent included.
+                mysql.execute(DELETE_USER_TOKENS, user_id=user_id)
+
+        mysql.in_transaction(write)
         return shown_to(me, {**user, **changes, "updated_at": now})
 
     # POST /users: sign up; GET /users: list users, newest first.

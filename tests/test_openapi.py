@@ -1,4 +1,4 @@
-"""/openapi.json documents every operation, its errors and the basicAuth scheme."""
+"""/openapi.json documents every operation, its errors and the basicAuth and bearerAuth schemes."""
 
 import re
 
@@ -13,8 +13,12 @@ OPERATIONS = [
     ("/boards/{board_id}/comments", "get"), ("/boards/{board_id}/comments", "post"),
     ("/comments/{comment_id}", "get"), ("/comments/{comment_id}", "patch"),
     ("/comments/{comment_id}", "delete"),
+    ("/tokens", "post"), ("/tokens", "get"), ("/tokens", "delete"), ("/tokens/current", "delete"),
+    ("/tokens/{token_id}", "delete"),
 ]
 PUBLIC = {("/users", "post"), ("/health", "get")}
+# A token cannot mint tokens.
+BASIC_ONLY = {("/tokens", "post")}
 
 
 @pytest.fixture
@@ -24,11 +28,16 @@ def spec(client):
     return response.json
 
 
-def test_it_is_openapi_3_with_basic_auth(spec):
+def test_it_is_openapi_3_with_basic_and_bearer_auth(spec):
     assert spec["openapi"].startswith("3.")
     assert spec["components"]["securitySchemes"]["basicAuth"] == {
         "type": "http", "scheme": "basic", "description": "Your account's email (any case) and password."}
-    assert spec["security"] == [{"basicAuth": []}]
+    assert spec["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http", "scheme": "bearer",
+        "description": "A token from POST /tokens; it stops working when it expires or is revoked."}
+    # Either one: every protected operation takes a password or a token.
+    assert spec["security"] == [{"basicAuth": []}, {"bearerAuth": []}]
+
 
 
 def test_every_operation_is_documented(spec):
@@ -44,6 +53,9 @@ def test_each_operation_has_its_errors_and_security(spec, path, method):
     assert "default" in operation["responses"]
     if (path, method) in PUBLIC:
         assert operation["security"] == []
+    elif (path, method) in BASIC_ONLY:
+        assert operation["security"] == [{"basicAuth": []}]
+        assert "401" in operation["responses"]
     else:
         assert "security" not in operation
         assert "401" in operation["responses"]

@@ -1,0 +1,117 @@
+"""/tokens: sign in once with the password for a token, then log out here or everywhere."""
+
+from datetime import timedelta
+
+from flask.views import MethodView
+from flask_smorest import abort
+
+from auth import create_auth, current_token_id, new_token
+from blueprint import Blueprint
+from db import load_sql
+from errors import documented_errors
+from schemas import NewToken, TokenCreate, TokenOut
+from versions import utc_now
+
+# How many live tokens one user may hold: minting one more deletes the oldest. A user's
+# expired tokens are deleted whenever that user mints a token, so the table stays bounded.
+LIVE_TOKEN_LIMIT = 10
+
+LOCK_USER = load_sql("tokens/lock_user")
+INSERT_TOKEN = load_sql("tokens/insert")
+PRUNE_TOKENS = load_sql("tokens/prune")
+LIVE_TOKENS = load_sql("tokens/live_by_user")
+DELETE_TOKEN = load_sql("tokens/delete")
+DELETE_USER_TOKENS = load_sql("tokens/delete_by_user")
+
+# A token cannot mint tokens, so a stolen one cannot extend its own life.
+BASIC_ONLY = [{"basicAuth": []}]
+
+
+def create_token_blueprint(mysql):
+    blp = Blueprint("tokens", __name__, url_prefix="/tokens",
+                    description="Bearer tokens: sign in once with the password, log out, log out everywhere.")
+    auth = create_auth(mysql)
+
+    # POST /tokens: sign in for a token; GET /tokens: my live tokens; DELETE /tokens: all of them.
+    @blp.route("")
+    class Tokens(MethodView):
+        @blp.doc(operationId="createToken", security=BASIC_ONLY)
+        @auth.basic_only
+        @blp.arguments(TokenCreate(), required=False)
+        @blp.response(201, NewToken)
+        @documented_errors(blp, 401, 429)
+        def post(self, new):
+            """Sign in with email and password (HTTP Basic only, not a token) for a token.
+
+            The token is shown this once. A user holds at most 10 live tokens: a new one
+            deletes the oldest, and the user's expired tokens are deleted with it.
+            """
+            me = auth.current_user()
+            token, token_hash = new_token()
+
+            def mint():
+                # The user's row first: mints for one user run one after the other.
+                mysql.fetch_one(LOCK_USER, user_id=me["id"])
+                now = utc_now()
+                expires_at = now + timedelta(seconds=new["expires_in"])
+                token_id = mysql.execute(INSERT_TOKEN, user_id=me["id"], token_hash=token_hash,
+                                         now=now, expires_at=expires_at).lastrowid
+                mysql.execute(PRUNE_TOKENS, user_id=me["id"], now=now, limit=LIVE_TOKEN_LIMIT)
+                return token_id, expires_at
+
+            token_id, expires_at = mysql.in_transaction(mint)
+            return {"token": token, "id": token_id, "expires_at": expires_at, "user": me}
+
+        @blp.doc(operationId="listTokens")
+        @auth.login_required
+        @blp.response(200, TokenOut(many=True))
+        @documented_errors(blp, 401)
+        def get(self):
+            """Your live tokens, newest first (at most 10, so not paginated); never the tokens themselves."""
+            tokens = mysql.fetch_all(LIVE_TOKENS, user_id=auth.current_user()["id"], now=utc_now())
+            current = current_token_id()
+            return [{**token, "current": token["id"] == current} for token in tokens]
+
+        @blp.doc(operationId="deleteAllTokens")
+        @auth.login_required
+        @blp.response(204)
+        @documented_errors(blp, 401)
+        def delete(self):
+            """Log out everywhere: every token of yours stops working, the one sent included."""
+            mysql.execute(DELETE_USER_TOKENS, user_id=auth.current_user()["id"])
+
+    # DELETE /tokens/current: log out.
+    @blp.route("/current")
+    class CurrentToken(MethodView):
+        @blp.doc(operationId="deleteCurrentToken")
+        @auth.login_required
+        @blp.response(204)
+        @documented_errors(blp, 400, 401)
+        def delete(self):
+            """Log out: the token this request is sent with stops working.
+
+            Sent with HTTP Basic, there is no current token to delete: 400.
+            """
+            token_id = current_token_id()
+            if token_id is None:
+                abort(400, message="There is no current token: this request signed in with a password.")
+            mysql.execute(DELETE_TOKEN, id=token_id, user_id=auth.current_user()["id"])
+
+    # DELETE /tokens/<id>: revoke one token.
+    @blp.route("/<int:token_id>")
+    class Token(MethodView):
+        @blp.doc(operationId="deleteToken")
+        @auth.login_required
+        @blp.response(204)
+        @documented_errors(blp, 401, 404)
+        def delete(self, token_id):
+            """Revoke one of your tokens; an admin, anyone's.
+
+            Another member's token answers 404, as one that does not exist: tokens are private.
+            """
+            me = auth.current_user()
+            owner_id = None if me["role"] == "admin" else me["id"]
+            if not mysql.execute(DELETE_TOKEN, id=token_id, user_id=owner_id).rowcount:
+                abort(404, message="No such token.")
+
+    return blp
