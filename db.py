@@ -19,11 +19,31 @@ SQL_DIR = Path(__file__).parent / "sql"
 # connections) gives a 503, not a request that never ends.
 DEFAULT_QUERY_TIMEOUT = 10
 
-# How often a transaction runs before its deadlock reaches the client (as 409).
+# How often a transaction (or a statement outside one) runs before its deadlock reaches the
+# client (as 409), or a Galera node that is not ready (as 503).
 TRANSACTION_ATTEMPTS = 5
 
 # Errors after which the connection is still good: the server rolled the transaction back.
 ROLLED_BACK_ERRORS = {ER.LOCK_DEADLOCK, ER.LOCK_WAIT_TIMEOUT}
+
+# Galera's 1047, "WSREP has not yet prepared node for application use": the node is not part
+# of the cluster's primary component (cut off, or still joining) and refused the statement
+# without running it. HAProxy stops routing to such a node within about a second.
+NODE_NOT_READY = ER.UNKNOWN_COM_ERROR
+
+# Errors after which the same work can simply run again, on a fresh connection for 1047:
+# nothing of it was written.
+RETRIED_ERRORS = {ER.LOCK_DEADLOCK, NODE_NOT_READY}
+
+
+def pause_before_retry(error, attempt):
+    """A short random pause before another attempt, longer each time.
+
+    Deadlock victims only need to spread out; a node that is not ready needs HAProxy to
+    notice (cluster/haproxy.cfg.template), so those attempts spread over about a second.
+    """
+    scale = 0.1 if error.args[0] == NODE_NOT_READY else 0.005
+    time.sleep(random.uniform(0, scale * attempt))
 
 
 def is_open(connection):
@@ -110,44 +130,59 @@ class MySQL(flask_mysqldb.MySQL):
                 pass  # it is being discarded because it is already broken
 
     def _run(self, query, params):
-        try:
-            cursor = self.connection.cursor()
-            cursor.execute(query, params)
-        except MySQLdb.OperationalError as error:
-            if error.args[0] not in ROLLED_BACK_ERRORS:
-                # Lost mid-statement: the next request starts on a fresh connection.
-                self.discard_connection()
-            raise
-        return cursor
+        """Run one statement; outside a transaction, run it again after a RETRIED_ERRORS error."""
+        # In a transaction, in_transaction() runs the whole work again instead.
+        attempts = 1 if getattr(self._local, "in_transaction", False) else TRANSACTION_ATTEMPTS
+        for attempt in range(1, attempts + 1):
+            try:
+                cursor = self.connection.cursor()
+                cursor.execute(query, params)
+                return cursor
+            except MySQLdb.OperationalError as error:
+                if error.args[0] not in ROLLED_BACK_ERRORS:
+                    # Lost mid-statement, or on a node that is not ready: the next statement
+                    # starts on a fresh connection (through HAProxy, to a node that is).
+                    self.discard_connection()
+                if error.args[0] not in RETRIED_ERRORS or attempt == attempts:
+                    raise
+                pause_before_retry(error, attempt)
 
     def in_transaction(self, work):
         """Run work() as one transaction and return what it returns; retry a deadlock victim.
 
         work() runs its statements with fetch_one/fetch_all/execute, and they commit together
         or not at all. A deadlock (1213; on Galera also a write that lost to another node's at
-        COMMIT) rolls the whole transaction back, so work() runs again from the start, after a
-        short random pause, up to TRANSACTION_ATTEMPTS times. work() must therefore only read
-        and write the database, and decide again from what it reads each time.
+        COMMIT) rolls the whole transaction back, and so does a Galera node that is not ready
+        (1047), so work() runs again from the start, after a short random pause, up to
+        TRANSACTION_ATTEMPTS times. work() must therefore only read and write the database,
+        and decide again from what it reads each time.
         """
         for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
             connection = self.connection
-            connection.begin()
+            self._local.in_transaction = True
             try:
+                connection.begin()
                 result = work()
                 connection.commit()
                 return result
             except MySQLdb.OperationalError as error:
-                self._roll_back(connection)
-                if error.args[0] != ER.LOCK_DEADLOCK or attempt == TRANSACTION_ATTEMPTS:
+                self._roll_back(connection, error)
+                if error.args[0] not in RETRIED_ERRORS or attempt == TRANSACTION_ATTEMPTS:
                     raise
+                pause_before_retry(error, attempt)
             except BaseException:
                 self._roll_back(connection)
                 raise
-            time.sleep(random.uniform(0, 0.005 * attempt))
+            finally:
+                self._local.in_transaction = False
 
-    def _roll_back(self, connection):
-        """Roll back a failed transaction, unless its connection was lost (and discarded) with it."""
-        if getattr(self._local, "connection", None) is connection:
+    def _roll_back(self, connection, error=None):
+        """Roll back a failed transaction; a connection that failed with it is discarded instead."""
+        if getattr(self._local, "connection", None) is not connection:
+            return  # lost, and already discarded, mid-statement
+        if error is not None and error.args[0] not in ROLLED_BACK_ERRORS:
+            self.discard_connection()  # lost at BEGIN or COMMIT, or its node is not ready
+        else:
             connection.rollback()
 
     def fetch_one(self, query, **params):

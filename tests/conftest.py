@@ -1,6 +1,7 @@
 """The test suite's real MySQL server, the app on a fresh database, and small helpers.
 
-Which server, in this order (OZ_TEST_SERVER=env|container|private forces one):
+Which server, in this order (OZ_TEST_SERVER=env|container|private forces one; galera, only when
+named, is a three-node Galera cluster behind HAProxy: tests/galera_cluster.py):
 1. the server named by OZ_TEST_MYSQL_HOST (and _PORT, _USER, _PASSWORD);
 2. a testcontainers MySQL container (image OZ_TEST_MYSQL_IMAGE, default mysql:8.4) when a
    Docker engine answers;
@@ -20,7 +21,7 @@ import pytest
 import requests
 
 from app import create_app
-from db import load_schema
+from db import load_schema, load_sql
 
 # The tests check behaviour, not hashing cost: a cheap hash keeps hundreds of sign-ups fast.
 TEST_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
@@ -64,6 +65,14 @@ def start_server(choice):
             user=os.environ.get("OZ_TEST_MYSQL_USER", "root"),
             password=os.environ.get("OZ_TEST_MYSQL_PASSWORD", ""),
         )
+    if choice == "galera":
+        from galera_cluster import GaleraCluster
+        try:
+            cluster = GaleraCluster()
+        except RuntimeError as error:
+            pytest.exit(str(error), returncode=3)
+        cluster.start()
+        return cluster
     if choice == "container" or (not choice and docker_engine_answers()):
         from container_server import start_mysql_container
         return start_mysql_container(os.environ.get("OZ_TEST_MYSQL_IMAGE", "mysql:8.4"))
@@ -134,12 +143,22 @@ def sql(sql_connection):
     return run
 
 
+USERS_MISCOUNTED = load_sql("counters/users_miscounted")
+BOARDS_MISCOUNTED = load_sql("counters/boards_miscounted")
+
+
 @pytest.fixture
 def app(app_config, sql):
-    """A fresh app on empty tables."""
+    """A fresh app on empty tables; afterwards, every kept count equals its COUNT(*).
+
+    The check runs after every test that used the app, so each write path of the whole
+    suite (and each bulk insert of a test) is held to keeping the counters exact.
+    """
     sql("DELETE FROM boards")
     sql("DELETE FROM users")
-    return create_app(app_config)
+    yield create_app(app_config)
+    assert sql(USERS_MISCOUNTED) == [], "users.board_count, follower_count or following_count is off"
+    assert sql(BOARDS_MISCOUNTED) == [], "boards.comment_count is off"
 
 
 @pytest.fixture

@@ -1,0 +1,379 @@
+"""oz on a three-node MariaDB Galera cluster behind HAProxy (tests/galera_cluster.py).
+
+`make test` runs this file once, with OZ_TEST_SERVER=galera: the run's server is then the
+cluster. Run with any other server, it starts a cluster of its own. App processes reach the
+cluster through HAProxy, app i on node i's listener (that node, the others as backups).
+Every test leaves every node synced and routed again.
+"""
+
+import os
+import secrets
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from app import create_app
+from app_process import AppProcess
+from conftest import TEST_PASSWORD_HASH_METHOD, next_link
+from db import load_schema
+from galera_cluster import GaleraCluster
+from redis_server import DEFAULT_ADDRESS, PrivateRedis, answers_ping
+
+FAILED_LOGINS_ALLOWED = 10
+LOAD_SECONDS = 20
+KILL_AFTER_SECONDS = 6
+WRITERS_PER_APP = 2
+
+
+@pytest.fixture(scope="module")
+def cluster(request):
+    """The run's cluster (OZ_TEST_SERVER=galera), or one of this module's own."""
+    if os.environ.get("OZ_TEST_SERVER") == "galera":
+        yield request.getfixturevalue("mysql_server")
+        return
+    own = GaleraCluster()
+    own.start()
+    try:
+        yield own
+    finally:
+        own.remove()
+
+
+@pytest.fixture(autouse=True)
+def every_node_synced_afterwards(cluster):
+    yield
+    for node in cluster.nodes:
+        if node.process is None:
+            cluster.start_node(node)
+    cluster.wait_synced(cluster.nodes)
+    cluster.wait_routed(cluster.nodes)
+
+
+@pytest.fixture(scope="module")
+def redis_uri():
+    """The machine's Redis when one answers on 6379, else a private redis-server."""
+    if answers_ping(DEFAULT_ADDRESS):
+        yield "redis://{}:{}".format(*DEFAULT_ADDRESS)
+        return
+    server = PrivateRedis()
+    try:
+        yield server.uri
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def config(cluster, redis_uri):
+    """Settings for apps on a database of this module's own, through HAProxy's `port`."""
+    config = {
+        "TESTING": True,
+        "MYSQL_HOST": cluster.host,
+        "MYSQL_PORT": cluster.port,
+        "MYSQL_USER": cluster.user,
+        "MYSQL_PASSWORD": cluster.password,
+        "MYSQL_DB": f"oz_cluster_{secrets.token_hex(4)}",
+        "MYSQL_CONNECT_TIMEOUT": 2,
+        "PASSWORD_HASH_METHOD": TEST_PASSWORD_HASH_METHOD,
+        "RATELIMIT_STORAGE_URI": redis_uri,
+        "RATELIMIT_KEY_PREFIX": f"oz-cluster-{secrets.token_hex(6)}",
+    }
+    load_schema(config)
+    yield config
+    with cluster.connect() as connection:
+        connection.cursor().execute(f"DROP DATABASE `{config['MYSQL_DB']}`")
+
+
+def on_node(config, node):
+    """Settings for an app on this node's HAProxy listener."""
+    return {**config, "MYSQL_PORT": node.listen_port}
+
+
+@pytest.fixture(scope="module")
+def apps(cluster, config, tmp_path_factory):
+    """Three app processes, app i on node i's listener, sharing the throttle through Redis."""
+    logs = tmp_path_factory.mktemp("apps")
+    processes = []
+    try:
+        for node in cluster.nodes:
+            processes.append(AppProcess(on_node(config, node), logs / f"app-on-{node.name}.log"))
+        for process in processes:
+            process.wait_ready()
+        yield processes
+    finally:
+        for process in processes:
+            process.stop()
+
+
+def new_member():
+    name = f"member-{secrets.token_hex(5)}"
+    return {"name": name, "email": f"{name}@example.com", "password": "correct horse"}
+
+
+def sign_up(url):
+    """A new member through the app process at url; returns (id, (email, password))."""
+    member = new_member()
+    response = requests.post(f"{url}/users", json=member)
+    assert response.status_code == 201, response.text
+    return response.json()["id"], (member["email"], member["password"])
+
+
+def sign_up_with(client):
+    """A new member through an app's test client; returns (email, password)."""
+    member = new_member()
+    response = client.post("/users", json=member)
+    assert response.status_code == 201, response.json
+    return member["email"], member["password"]
+
+
+def report(request, capsys, line):
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    with capsys.disabled():
+        reporter.write_line(f"\noz cluster: {line}")
+
+
+def conflicts(cluster):
+    """Writes the cluster has refused at COMMIT so far: certification failures and brute-force aborts."""
+    total = 0
+    for node in cluster.nodes:
+        status = cluster.status(node)
+        total += int(status["wsrep_local_cert_failures"]) + int(status["wsrep_local_bf_aborts"])
+    return total
+
+
+def test_haproxy_gives_no_traffic_to_a_node_that_is_not_synced(cluster):
+    node = cluster.nodes[1]
+    check_url = f"http://127.0.0.1:{node.check_port}/"
+    assert requests.get(check_url, timeout=5).status_code == 200
+    assert cluster.node_behind(node.listen_port) == node.name
+    with cluster.connect(node) as connection:
+        # What a donor does while it sends a joiner its datadir: state 2, Donor/Desynced.
+        connection.cursor().execute("SET GLOBAL wsrep_desync = ON")
+        try:
+            check = requests.get(check_url, timeout=5)
+            assert check.status_code == 503 and "Donor/Desynced" in check.text
+            cluster.wait_routed([node], up=False, timeout=5)
+            assert cluster.node_behind(node.listen_port) != node.name
+            assert node.name not in {cluster.node_behind(cluster.port) for _ in range(6)}
+        finally:
+            connection.cursor().execute("SET GLOBAL wsrep_desync = OFF")
+    cluster.wait_routed([node], timeout=10)
+    assert cluster.node_behind(node.listen_port) == node.name
+
+
+def test_a_node_cut_off_from_the_cluster_answers_503_and_haproxy_moves_oz_to_a_live_node(cluster, config, caplog):
+    node = cluster.nodes[2]
+    straight = create_app({**config, "MYSQL_PORT": node.port}).test_client()  # no HAProxy
+    routed = create_app(on_node(config, node)).test_client()
+    alice = sign_up_with(routed)
+    assert routed.get("/boards", auth=alice).status_code == 200
+    with cluster.connect(node) as connection:
+        connection.cursor().execute("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=1'")
+        try:
+            deadline = time.monotonic() + 30
+            while cluster.status(node)["wsrep_ready"] == "ON":
+                assert time.monotonic() < deadline, "the node was not cut off"
+                time.sleep(0.2)
+            # Straight to the node: it refuses every statement (1047), oz tries again a few
+            # times, then answers 503, and nothing was written.
+            name = f"refused-{secrets.token_hex(4)}"
+            refused = straight.post("/users", json={"name": name, "email": f"{name}@example.com",
+                                                    "password": "correct horse"})
+            assert refused.status_code == 503 and refused.headers["Retry-After"]
+            assert "1047" in caplog.text
+            # Through HAProxy: once it has seen the node's state, oz's connection to the node
+            # is cut and the next one reaches a live node.
+            cluster.wait_routed([node], up=False, timeout=10)
+            written = routed.post("/boards", json={"title": "moved", "content": "to a live node"}, auth=alice)
+            assert written.status_code == 201
+        finally:
+            connection.cursor().execute("SET GLOBAL wsrep_provider_options = 'gmcast.isolate=0'")
+    cluster.wait_synced([node])
+    cluster.wait_routed([node])
+    assert straight.get(f"/boards/{written.json['id']}", auth=alice).status_code == 200
+    assert sign_up_with(straight)  # and it writes again
+
+
+def test_conflicting_writes_on_three_nodes_are_retried_then_409_never_500(cluster, config, request, capsys):
+    apps = [create_app(on_node(config, node)) for node in cluster.nodes]
+    alice = sign_up_with(apps[0].test_client())
+    board_id = apps[0].test_client().post("/boards", json={"title": "t", "content": "c"}, auth=alice).json["id"]
+    conflicts_before = conflicts(cluster)
+
+    def change_title(n):
+        response = apps[n % 3].test_client().patch(f"/boards/{board_id}", json={"title": f"title {n}"}, auth=alice)
+        return response.status_code, response.headers.get("Retry-After")
+
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(change_title, range(300)))
+    statuses = Counter(status for status, _ in answers)
+    refused_at_commit = conflicts(cluster) - conflicts_before
+    report(request, capsys, f"300 PATCHes of one board, 12 at a time on three nodes: {dict(statuses)}; "
+                            f"the cluster refused {refused_at_commit} writes at COMMIT (certification)")
+    assert set(statuses) <= {200, 409}
+    assert all(retry_after for status, retry_after in answers if status == 409)
+    assert refused_at_commit > 0, "no write conflicted: the test did not test retries"
+
+
+def test_keyset_pages_visit_every_row_once_while_three_nodes_insert(cluster, config, apps):
+    _, alice = sign_up(apps[0].url)
+    for n in range(150):  # written through all three nodes, so that their ids interleave
+        assert requests.post(f"{apps[n % 3].url}/boards", json={"title": f"old {n}", "content": "c"},
+                             auth=alice).status_code == 201
+    with cluster.connect(cluster.nodes[0], database=config["MYSQL_DB"]) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT id FROM boards")
+        existing = {row[0] for row in cursor.fetchall()}
+
+    stop = threading.Event()
+
+    def insert_until_stopped(app):
+        with requests.Session() as session:
+            while not stop.is_set():
+                assert session.post(f"{app.url}/boards", json={"title": "new", "content": "c"},
+                                    auth=alice).status_code == 201
+
+    with ThreadPoolExecutor(3) as writers:
+        running = [writers.submit(insert_until_stopped, app) for app in apps]
+        seen = []
+        url, page = f"{apps[0].url}/boards?limit=20", 0
+        while url:
+            # Each page from the next app process: a cursor written on one node, read on another.
+            url = apps[page % 3].url + urlsplit(url)._replace(scheme="", netloc="").geturl()
+            response = requests.get(url, auth=alice)
+            assert response.status_code == 200
+            seen += [board["id"] for board in response.json()]
+            url, page = next_link(response), page + 1
+            time.sleep(0.02)
+        stop.set()
+        for writer in running:
+            writer.result()
+    assert [board_id for board_id, times in Counter(seen).items() if times > 1] == []
+    assert existing - set(seen) == set()
+    assert len(seen) > len(existing), "nothing was inserted while the pages were read"
+
+
+def test_failed_sign_ins_for_one_email_are_counted_once_across_three_app_processes(apps):
+    _, (email, password) = sign_up(apps[0].url)
+    statuses = [requests.get(f"{apps[n % 3].url}/users/me", auth=(email, "wrong password")).status_code
+                for n in range(3 * FAILED_LOGINS_ALLOWED)]
+    assert statuses == [401] * FAILED_LOGINS_ALLOWED + [429] * (2 * FAILED_LOGINS_ALLOWED)
+    assert [requests.get(f"{app.url}/users/me", auth=(email, password)).status_code for app in apps] == [429] * 3
+
+
+def test_failed_sign_ins_sent_at_once_to_three_app_processes_pass_the_limit_by_at_most_two(apps):
+    # Each process checks one guess per email at a time; three processes can each let one
+    # guess past the count they read before the others' failures are added (throttle.py).
+    _, (email, _) = sign_up(apps[0].url)
+
+    def guess(n):
+        return requests.get(f"{apps[n % 3].url}/users/me", auth=(email, f"wrong {n}")).status_code
+
+    with ThreadPoolExecutor(3 * FAILED_LOGINS_ALLOWED) as pool:
+        statuses = Counter(pool.map(guess, range(3 * FAILED_LOGINS_ALLOWED)))
+    assert set(statuses) == {401, 429}
+    assert FAILED_LOGINS_ALLOWED <= statuses[401] <= FAILED_LOGINS_ALLOWED + len(apps) - 1
+
+
+@dataclass
+class Call:
+    app: int
+    kind: str
+    started: float
+    ended: float
+    status: int
+    retry_after: str | None
+
+
+def test_a_node_killed_under_write_load_loses_no_acknowledged_write_and_rejoins(cluster, config, apps, request, capsys):
+    victim = cluster.nodes[1]
+    writers = [sign_up(app.url)[1] for app in apps]
+    calls, written = [], {}
+    stop = threading.Event()
+
+    def write_until_stopped(index, worker):
+        """POST boards through app `index`; read each one back through the next app (node)."""
+        app, reader, credentials = apps[index], apps[(index + 1) % 3], writers[index]
+        with requests.Session() as session:
+            n = 0
+            while not stop.is_set():
+                title = f"load {index}.{worker}.{n}"
+                started = time.monotonic()
+                response = session.post(f"{app.url}/boards", json={"title": title, "content": title},
+                                        auth=credentials, timeout=60)
+                calls.append(Call(index, "write", started, time.monotonic(), response.status_code,
+                                  response.headers.get("Retry-After")))
+                if response.status_code == 201:
+                    board_id = response.json()["id"]
+                    written[board_id] = title
+                    started = time.monotonic()
+                    read = session.get(f"{reader.url}/boards/{board_id}", auth=credentials, timeout=60)
+                    calls.append(Call((index + 1) % 3, "read", started, time.monotonic(), read.status_code,
+                                      read.headers.get("Retry-After")))
+                    assert read.status_code == 503 or read.json()["title"] == title
+                n += 1
+
+    with ThreadPoolExecutor(3 * WRITERS_PER_APP) as pool:
+        started_at = time.monotonic()
+        running = [pool.submit(write_until_stopped, index, worker)
+                   for index in range(3) for worker in range(WRITERS_PER_APP)]
+        time.sleep(KILL_AFTER_SECONDS)
+        cluster.kill_node(victim)
+        killed_at = time.monotonic()
+        # The others wait evs.suspect_timeout (5 s) before they give up on it; a node
+        # restarted sooner than that is still a member, and its return holds them up longer.
+        survivor = cluster.nodes[0]
+        while cluster.status(survivor)["wsrep_cluster_size"] != "2":
+            time.sleep(0.1)
+        evicted_at = time.monotonic()
+        log_before_restart = victim.log.stat().st_size
+        restarted_at = time.monotonic()
+        cluster.start_node(victim)
+        cluster.wait_synced([victim], timeout=60)
+        rejoined_at = time.monotonic()
+        cluster.wait_routed([victim], timeout=10)
+        routed_at = time.monotonic()
+        time.sleep(max(0.0, started_at + LOAD_SECONDS - time.monotonic()))
+        stop.set()
+        for writer in running:
+            writer.result()
+
+    statuses = Counter(call.status for call in calls)
+    during_kill = [call for call in calls if call.ended >= killed_at and call.started <= routed_at]
+    failed_during_kill = [call for call in during_kill if call.status >= 300]
+    slowest = max(call.ended - call.started for call in calls)
+    slow = [call for call in calls if call.ended - call.started > 1]
+    slow_window = (f"{min(c.started for c in slow) - started_at:.1f}-{max(c.ended for c in slow) - started_at:.1f} s"
+                   if slow else "none")
+    report(request, capsys,
+           f"{len(calls)} requests in {LOAD_SECONDS} s (6 writers on 3 app processes, each write read back "
+           f"through another node): {dict(statuses)}; {victim.name} SIGKILLed at {killed_at - started_at:.1f} s, "
+           f"left the cluster's view {evicted_at - killed_at:.1f} s later and was restarted, synced {rejoined_at - restarted_at:.1f} s after its restart (IST), "
+           f"routed again {routed_at - rejoined_at:.1f} s later; from the kill until then "
+           f"{len(failed_during_kill)} of {len(during_kill)} requests failed "
+           f"({100 * len(failed_during_kill) / max(1, len(during_kill)):.1f}%); 503s (with Retry-After) at "
+           f"{', '.join(f'{call.started - started_at:.1f}' for call in calls if call.status == 503) or 'none'} s; "
+           f"slowest answer {slowest:.2f} s; {len(slow)} answers took over 1 s (within {slow_window})")
+
+    assert statuses[500] == 0
+    assert set(statuses) <= {200, 201, 503}
+    assert all(call.retry_after for call in calls if call.status == 503)
+    # Every acknowledged write is on every node, the killed one included.
+    for node in cluster.nodes:
+        with cluster.connect(node, database=config["MYSQL_DB"]) as connection:
+            cursor = connection.cursor()
+            cursor.execute("SELECT id, title FROM boards WHERE title LIKE 'load %%'")
+            stored = dict(cursor.fetchall())
+        assert {board_id: stored.get(board_id) for board_id in written} == written, node.name
+    # It caught up with only the write sets it missed (IST), not a copy of the datadir, and
+    # HAProxy sends its listener's connections to it again.
+    with open(victim.log, errors="replace") as log:
+        log.seek(log_before_restart)
+        assert "IST received" in log.read()
+    assert cluster.node_behind(victim.listen_port) == victim.name
+    assert requests.get(f"{apps[1].url}/health").status_code == 200
