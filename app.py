@@ -9,6 +9,7 @@ from comment_routes import create_comment_blueprint
 from commands import register_commands
 from db import DEFAULT_QUERY_TIMEOUT, MySQL
 from errors import register_error_handlers
+from follow_routes import create_follow_blueprint
 from flask_classes import Flask
 from request_log import init_request_log
 from schemas import document_partial_updates
@@ -96,6 +97,7 @@ def create_app(config=None):
     api.register_blueprint(create_user_blueprint(mysql))
     api.register_blueprint(create_board_blueprint(mysql))
     api.register_blueprint(create_comment_blueprint(mysql))
+    api.register_blueprint(create_follow_blueprint(mysql))
     api.register_blueprint(create_token_blueprint(mysql))
     api.register_blueprint(create_service_blueprint(mysql))
     document_partial_updates(api.spec)

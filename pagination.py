@@ -37,18 +37,19 @@ def encode_cursor(last_id, direction=BEFORE):
     return base64.urlsafe_b64encode(f"{direction}{last_id}".encode("ascii")).decode("ascii")
 
 
-def page_of(rows, limit, direction=BEFORE):
+def page_of(rows, limit, direction=BEFORE, key="id"):
     """Split a page query's rows (fetched with limit + 1) into the page and its headers.
 
     The extra row only tells that a next page exists; the Link header points at it and
     keeps the request's other query parameters (a filter, the limit). `direction` is the
-    way the page query runs, which the next page's cursor carries on.
+    way the page query runs, which the next page's cursor carries on; `key` names the column
+    the query pages by (a list of followers pages by the follow's id, not the user's).
     """
     if len(rows) <= limit:
         return rows, {}
     page = rows[:limit]
     query = request.args.to_dict()
-    query.update(limit=limit, cursor=encode_cursor(page[-1]["id"], direction))
+    query.update(limit=limit, cursor=encode_cursor(page[-1][key], direction))
     next_url = url_for(request.endpoint, **request.view_args, **query, _external=True)
     return page, {"Link": f'<{next_url}>; rel="next"'}
 

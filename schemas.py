@@ -169,6 +169,16 @@ class BoardOut(RowOut):
     updated_at = UtcDateTime(required=True)
 
 
+class ProfileOut(RowOut):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    created_at = UtcDateTime(required=True)
+    boards = fields.Integer(required=True, metadata={"description": "How many boards they wrote, exact."})
+    followers = fields.Integer(required=True, metadata={"description": "How many people follow them, exact."})
+    following = fields.Integer(required=True, metadata={"description": "How many people they follow, exact."})
+    followed_by_me = fields.Boolean(required=True, metadata={"description": "Whether the signed-in user follows them."})
+
+
 class CommentIn(Schema):
     """A new comment, or a comment's new content."""
     content = trimmed(validate.Length(1, 2000), not_blank, metadata=NOT_BLANK, required=True)

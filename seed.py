@@ -1,4 +1,4 @@
-"""flask --app app seed: fill the database with sample users, boards and comments, fast.
+"""flask --app app seed: fill the database with sample users, boards, comments and follows, fast.
 
 Rows go in as multi-row INSERTs (MySQLdb's executemany rewrites sql/seed/insert_*.sql into
 one statement per batch, which is why those files carry no leading comment), one transaction
@@ -22,12 +22,27 @@ USER_IDS = load_sql("seed/user_ids")
 INSERT_COMMENTS = load_sql("seed/insert_comments")
 NEWEST_BOARD_IDS = load_sql("seed/newest_board_ids")
 RECOUNT_COMMENT_COUNTS = load_sql("seed/recount_comment_counts")
+INSERT_FOLLOWS = load_sql("seed/insert_follows")
+RECOUNT_USERS = load_sql("counters/recount_users")
 
 SEED_PASSWORD = "seed-password"
 CONTENT = ("Seeded by `flask seed` for trying the pages and for the benchmark. "
            "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.")
 # Seeded comments go to this many of the newest boards, where the pages show them.
 COMMENTED_BOARDS = 10_000
+
+
+def follow_pairs(follower_ids, user_ids, per_follower):
+    """(follower, followee) pairs: each follower follows per_follower others, picked at random.
+
+    Only the users a seed adds follow: they follow nobody yet, so every pair is new, and
+    nobody follows themself.
+    """
+    per_follower = max(0, min(per_follower, len(user_ids) - 1))
+    picks = random.Random(2)
+    return [(follower_id, followee_id) for follower_id in follower_ids
+            for followee_id in [other for other in picks.sample(user_ids, per_follower + 1)
+                                if other != follower_id][:per_follower]]
 
 
 def create_seed_command(mysql):
@@ -54,12 +69,14 @@ def create_seed_command(mysql):
                   help="How many boards to add, spread over all users.")
     @click.option("--comments", default=0, show_default=True,
                   help=f"How many comments to add, on the newest {COMMENTED_BOARDS:,} boards.")
+    @click.option("--follows", default=0, show_default=True,
+                  help="How many others each added user follows, picked at random among all users.")
     @click.option("--password", default=SEED_PASSWORD, show_default=True,
                   help="The password every seeded user gets.")
     @click.option("--batch-size", default=1000, show_default=True, help="Rows per INSERT.")
     @with_appcontext
-    def seed_command(users, boards, comments, password, batch_size):
-        """Add sample users (user<N>@example.com), boards and comments, in batches."""
+    def seed_command(users, boards, comments, follows, password, batch_size):
+        """Add sample users (user<N>@example.com), boards, comments and follows, in batches."""
         now = utc_now()
         first = mysql.fetch_one(LAST_USER_ID)["last_id"] + 1
         password_hash = hash_password(password)
@@ -88,6 +105,15 @@ def create_seed_command(mysql):
             }, batch_size, "comments")
             # The rows went in without their counter: count the boards that got them once.
             mysql.execute(RECOUNT_COMMENT_COUNTS, from_id=min(board_ids))
-        click.echo(f"Added {users} users (password {password!r}), {boards} boards and {comments} comments.")
+
+        pairs = follow_pairs([user_id for user_id in author_ids if user_id >= first], author_ids, follows)
+        if pairs:
+            insert_in_batches(INSERT_FOLLOWS, len(pairs), lambda n: {
+                "follower_id": pairs[n - 1][0], "followee_id": pairs[n - 1][1], "now": now,
+            }, batch_size, "follows")
+        # The boards and follows went in without their users' counts: count them once.
+        mysql.execute(RECOUNT_USERS)
+        click.echo(f"Added {users} users (password {password!r}), {boards} boards, {comments} comments "
+                   f"and {len(pairs)} follows.")
 
     return seed_command

@@ -18,6 +18,13 @@ USER_BY_ID = load_sql("users/by_id")
 USERS_PAGE = load_sql("users/page")
 UPDATE_USER = load_sql("users/update")
 DELETE_USER = load_sql("users/delete")
+# ON DELETE CASCADE runs no triggers: these correct, before the DELETE, the counts that the
+# account's follows and comments fed (see delete_account).
+LOCK_USER_FOR_DELETE = load_sql("users/lock_for_delete")
+LOCK_COMMENTS_FOR_DELETE = load_sql("users/lock_comments_for_delete")
+UNCOUNT_COMMENTS_OF_DELETED = load_sql("users/uncount_comments_of_deleted")
+UNCOUNT_FOLLOWEES_OF_DELETED = load_sql("users/uncount_followees_of_deleted")
+UNCOUNT_FOLLOWERS_OF_DELETED = load_sql("users/uncount_followers_of_deleted")
 DELETE_USER_TOKENS = load_sql("tokens/delete_by_user")
 
 LOCATION_HEADER = {"Location": {"description": "The new user's URL.", "schema": {"type": "string"}}}
@@ -160,7 +167,23 @@ def create_user_blueprint(mysql):
             user = get_user(user_id)
             require_owner(auth.current_user(), user["id"])
             expected_updated_at = expected_version(user)
-            cursor = mysql.execute(DELETE_USER, id=user_id, expected_updated_at=expected_updated_at)
-            check_written(cursor, expected_updated_at)
+
+            def delete_account():
+                """One transaction: the counts the cascade would leave wrong, then the DELETE.
+
+                With the account's row locked first, nobody can follow it, unfollow it or
+                comment as it meanwhile; with its comments locked, nobody deletes one of them
+                between counting and deleting. Its own boards and their counts go with it.
+                """
+                if mysql.fetch_one(LOCK_USER_FOR_DELETE, id=user_id) is None:
+                    abort(404, message="The resource was deleted meanwhile.")
+                mysql.fetch_one(LOCK_COMMENTS_FOR_DELETE, id=user_id)
+                mysql.execute(UNCOUNT_COMMENTS_OF_DELETED, id=user_id)
+                mysql.execute(UNCOUNT_FOLLOWEES_OF_DELETED, id=user_id)
+                mysql.execute(UNCOUNT_FOLLOWERS_OF_DELETED, id=user_id)
+                cursor = mysql.execute(DELETE_USER, id=user_id, expected_updated_at=expected_updated_at)
+                check_written(cursor, expected_updated_at)
+
+            mysql.in_transaction(delete_account)
 
     return blp

@@ -21,7 +21,7 @@ import pytest
 import requests
 
 from app import create_app
-from db import load_schema
+from db import load_schema, load_sql
 
 # The tests check behaviour, not hashing cost: a cheap hash keeps hundreds of sign-ups fast.
 TEST_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
@@ -143,12 +143,22 @@ def sql(sql_connection):
     return run
 
 
+USERS_MISCOUNTED = load_sql("counters/users_miscounted")
+BOARDS_MISCOUNTED = load_sql("counters/boards_miscounted")
+
+
 @pytest.fixture
 def app(app_config, sql):
-    """A fresh app on empty tables."""
+    """A fresh app on empty tables; afterwards, every kept count equals its COUNT(*).
+
+    The check runs after every test that used the app, so each write path of the whole
+    suite (and each bulk insert of a test) is held to keeping the counters exact.
+    """
     sql("DELETE FROM boards")
     sql("DELETE FROM users")
-    return create_app(app_config)
+    yield create_app(app_config)
+    assert sql(USERS_MISCOUNTED) == [], "users.board_count, follower_count or following_count is off"
+    assert sql(BOARDS_MISCOUNTED) == [], "boards.comment_count is off"
 
 
 @pytest.fixture

@@ -15,6 +15,9 @@ OPERATIONS = [
     ("/comments/{comment_id}", "delete"),
     ("/tokens", "post"), ("/tokens", "get"), ("/tokens", "delete"), ("/tokens/current", "delete"),
     ("/tokens/{token_id}", "delete"),
+    ("/users/{user_id}/follow", "post"), ("/users/{user_id}/follow", "delete"),
+    ("/users/{user_id}/followers", "get"), ("/users/{user_id}/following", "get"),
+    ("/profiles/{name}", "get"), ("/feed", "get"),
 ]
 PUBLIC = {("/users", "post"), ("/health", "get")}
 # A token cannot mint tokens.
@@ -37,7 +40,6 @@ def test_it_is_openapi_3_with_basic_and_bearer_auth(spec):
         "description": "A token from POST /tokens; it stops working when it expires or is revoked."}
     # Either one: every protected operation takes a password or a token.
     assert spec["security"] == [{"basicAuth": []}, {"bearerAuth": []}]
-
 
 
 def test_every_operation_is_documented(spec):
@@ -88,8 +90,22 @@ def test_comment_operations_have_their_names(spec):
     }
 
 
+def test_follow_profile_and_feed_operations_have_their_names(spec):
+    names = {(path, method): spec["paths"][path][method]["operationId"]
+             for path, method in OPERATIONS if "follow" in path or path in ("/profiles/{name}", "/feed")}
+    assert names == {
+        ("/users/{user_id}/follow", "post"): "followUser",
+        ("/users/{user_id}/follow", "delete"): "unfollowUser",
+        ("/users/{user_id}/followers", "get"): "listFollowers",
+        ("/users/{user_id}/following", "get"): "listFollowing",
+        ("/profiles/{name}", "get"): "getProfile",
+        ("/feed", "get"): "getFeed",
+    }
+
+
 def test_lists_document_limit_cursor_and_link(spec):
-    for path in ("/users", "/boards", "/users/{user_id}/boards", "/boards/{board_id}/comments"):
+    for path in ("/users", "/boards", "/users/{user_id}/boards", "/boards/{board_id}/comments",
+                 "/users/{user_id}/followers", "/users/{user_id}/following", "/feed"):
         operation = spec["paths"][path]["get"]
         names = {p["name"] for p in operation["parameters"]}
         assert {"limit", "cursor"} <= names

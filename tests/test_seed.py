@@ -47,3 +47,24 @@ def test_comments_without_boards_is_a_usage_error(app):
     result = app.test_cli_runner().invoke(args=["seed", "--users", "1", "--boards", "0", "--comments", "5"])
     assert result.exit_code != 0
     assert "no boards" in result.output
+
+
+def test_seeded_follows_are_per_added_user_and_counted_exactly(app, client, sql):
+    result = app.test_cli_runner().invoke(
+        args=["seed", "--users", "6", "--boards", "30", "--follows", "3", "--batch-size", "4"])
+    assert result.exit_code == 0, result.output
+    assert "18 follows" in result.output
+    per_follower = sql("SELECT follower_id, COUNT(*) AS n FROM follows GROUP BY follower_id")
+    assert len(per_follower) == 6 and {row["n"] for row in per_follower} == {3}
+    assert sql("SELECT COUNT(*) AS n FROM follows WHERE follower_id = followee_id") == [{"n": 0}]
+    me = sql("SELECT id FROM users WHERE email = 'user1@example.com'")[0]["id"]
+    profile = client.get("/profiles/user1", auth=("user1@example.com", SEED_PASSWORD)).json
+    assert profile["following"] == 3
+    assert profile["boards"] == sql("SELECT COUNT(*) AS n FROM boards WHERE user_id = %s", me)[0]["n"]
+    assert profile["followers"] == sql("SELECT COUNT(*) AS n FROM follows WHERE followee_id = %s", me)[0]["n"]
+
+
+def test_more_follows_than_users_follow_everyone_else(app, sql):
+    result = app.test_cli_runner().invoke(args=["seed", "--users", "3", "--boards", "0", "--follows", "10"])
+    assert result.exit_code == 0, result.output
+    assert sql("SELECT COUNT(*) AS n FROM follows") == [{"n": 6}]
