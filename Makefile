@@ -1,7 +1,7 @@
 # oz: `make run` serves the API on 127.0.0.1:5000; `make test` runs the whole test suite.
 # Each sets up what it needs first (system packages, .venv, a MySQL server).
 
-.PHONY: run test test-container bench bench-instructions bench-migration
+.PHONY: run test test-container cluster bench bench-instructions bench-migration
 
 run:
 	scripts/setup.sh run
@@ -9,14 +9,21 @@ run:
 
 # The whole suite twice: on a private mariadbd, then through testcontainers on a MySQL
 # container (mysql:8.4 on Docker when it answers, else podman with a local MariaDB image).
+# Then, once, the cluster tests on three Galera nodes behind HAProxy (about a minute).
 test:
 	scripts/setup.sh test
-	OZ_TEST_SERVER=private .venv/bin/python -m pytest
-	OZ_TEST_SERVER=container scripts/container-engine.sh run .venv/bin/python -m pytest
+	OZ_TEST_SERVER=private .venv/bin/python -m pytest --ignore=tests/test_cluster.py
+	OZ_TEST_SERVER=container scripts/container-engine.sh run .venv/bin/python -m pytest --ignore=tests/test_cluster.py
+	OZ_TEST_SERVER=galera .venv/bin/python -m pytest tests/test_cluster.py
 
 test-container:
 	scripts/setup.sh test
-	OZ_TEST_SERVER=container scripts/container-engine.sh run .venv/bin/python -m pytest
+	OZ_TEST_SERVER=container scripts/container-engine.sh run .venv/bin/python -m pytest --ignore=tests/test_cluster.py
+
+# oz on three MariaDB Galera nodes behind HAProxy, on loopback, until Ctrl-C (docs/scaling.md).
+cluster:
+	scripts/setup.sh cluster
+	.venv/bin/python scripts/cluster.py
 
 # The benchmark (bench/README.md): oz against bare Flask + MySQLdb and FastAPI, with wrk;
 # about a quarter of an hour. Not part of `make test`.

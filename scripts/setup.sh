@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepare this machine for oz: the system packages it needs and the .venv with the pinned
 # Python packages. `setup.sh run` is what serving needs; `setup.sh test` adds the tests'
-# database server, browser and Redis. Installs only what is missing; safe to run again.
+# database servers (a Galera cluster too), browser and Redis; `setup.sh cluster` is what
+# `make cluster` needs. Installs only what is missing; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 purpose=${1:-run}
@@ -26,8 +27,17 @@ if [ "$purpose" = test ]; then
   have_command mariadbd || have_command mysqld || need_package mariadb-server
   have_command redis-server || need_package redis-server
   [ -x /usr/bin/chromium ] || need_package chromium
-elif ! mysql_answers; then
+elif [ "$purpose" = cluster ] || ! mysql_answers; then
   have_command mariadbd || have_command mysqld || need_package mariadb-server
+fi
+if [ "$purpose" = test ] || [ "$purpose" = cluster ]; then
+  # The Galera cluster (tests/test_cluster.py, make cluster): the galera-4 provider for
+  # mariadbd, rsync for its state transfers, HAProxy in front.
+  need_package galera-4
+  have_command rsync || need_package rsync
+  # The rsync transfer script finds its listening port with ss (or lsof).
+  have_command ss || have_command lsof || need_package iproute2
+  have_command haproxy || need_package haproxy
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
