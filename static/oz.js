@@ -1,9 +1,10 @@
 // What every oz page shares: calling the API as the signed-in person, showing its errors,
 // and the sign-in, sign-up and sign-out controls.
 // User content only ever goes into the page through textContent, never as HTML.
+// Signing in trades the password for a token (POST /tokens); the tab keeps only the token,
+// in sessionStorage, and never the password.
 
-const EMAIL_KEY = "oz.email";
-const PASSWORD_KEY = "oz.password";
+const TOKEN_KEY = "oz.token";
 
 /** An API answer that was not a success, carrying its JSON message and field errors. */
 class ApiError extends Error {
@@ -15,25 +16,28 @@ class ApiError extends Error {
   }
 }
 
-/** The email and password this tab signed in with, or null. */
-function savedCredentials() {
-  const email = sessionStorage.getItem(EMAIL_KEY);
-  const password = sessionStorage.getItem(PASSWORD_KEY);
-  return email && password !== null ? { email, password } : null;
+/** The token this tab signed in with, or null. */
+function savedToken() {
+  return sessionStorage.getItem(TOKEN_KEY);
 }
 
-function basicAuth({ email, password }) {
-  // btoa takes only Latin-1; encode as UTF-8 first, as curl does, so any password works.
-  const bytes = new TextEncoder().encode(`${email}:${password}`);
+function authorization(credentials) {
+  if (typeof credentials === "string") return `Bearer ${credentials}`;
+  // Email and password, only to get a token. btoa takes only Latin-1; encode as UTF-8
+  // first, as curl does, so any password works.
+  const bytes = new TextEncoder().encode(`${credentials.email}:${credentials.password}`);
   return "Basic " + btoa(String.fromCharCode(...bytes));
 }
 
-/** Call the API; resolve to {data, response} or reject with an ApiError. */
-export async function api(method, url, body, credentials = savedCredentials()) {
+/**
+ * Call the API; resolve to {data, response} or reject with an ApiError.
+ * credentials: the tab's token by default, {email, password} to sign in, null for none.
+ */
+export async function api(method, url, body, credentials = savedToken()) {
   // X-Requested-With asks the API to leave WWW-Authenticate out of its 401, so the browser
   // shows no Basic-auth dialog of its own and the page shows the message instead.
   const headers = { Accept: "application/json", "X-Requested-With": "XMLHttpRequest" };
-  if (credentials) headers.Authorization = basicAuth(credentials);
+  if (credentials) headers.Authorization = authorization(credentials);
   const init = { method, headers };
   if (body !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -144,26 +148,48 @@ export function startSession(onChange) {
     signedOut.hidden = Boolean(me);
   }
 
+  /** Trade email and password for a token, and keep only the token. */
+  async function newToken(email, password) {
+    const { data } = await api("POST", "/tokens", undefined, { email, password });
+    sessionStorage.setItem(TOKEN_KEY, data.token);
+    return data.user;
+  }
+
+  function signedIn(me) {
+    showUser(me);
+    onChange(me);
+  }
+
   const session = {
     async signIn(email, password) {
-      const { data } = await api("GET", "/users/me", undefined, { email, password });
-      sessionStorage.setItem(EMAIL_KEY, email);
-      sessionStorage.setItem(PASSWORD_KEY, password);
-      showUser(data);
-      onChange(data);
+      signedIn(await newToken(email, password));
     },
 
-    signOut() {
-      sessionStorage.removeItem(EMAIL_KEY);
-      sessionStorage.removeItem(PASSWORD_KEY);
-      showUser(null);
-      onChange(null);
+    /** Log out: the API revokes the token (DELETE /tokens/current), and the tab forgets it. */
+    async signOut() {
+      const token = savedToken();
+      session.forget();
+      if (!token) return;
+      try {
+        await api("DELETE", "/tokens/current", undefined, token);
+      } catch (error) {
+        // Already expired or revoked: it is as signed out as it can be.
+        if (!(error instanceof ApiError)) throw error;
+      }
     },
 
-    /** Take in the signed-in user's own edit: new name, email or password. */
-    updated(me, password) {
-      sessionStorage.setItem(EMAIL_KEY, me.email);
-      if (password) sessionStorage.setItem(PASSWORD_KEY, password);
+    /** Forget the token without asking the API (it no longer works, or its account is gone). */
+    forget() {
+      sessionStorage.removeItem(TOKEN_KEY);
+      signedIn(null);
+    },
+
+    /**
+     * Take in the signed-in user's own edit: new name, email or password. A new password
+     * revoked every token of the account, this tab's too: sign in again with it.
+     */
+    async updated(me, password) {
+      if (password) await newToken(me.email, password);
       showUser(me);
     },
   };
@@ -190,14 +216,13 @@ export function startSession(onChange) {
   signOutButton.addEventListener("click", () => session.signOut());
 
   // Carry a sign-in over from another page of this tab; forget it if it no longer works.
-  const saved = savedCredentials();
-  if (saved) {
-    session.signIn(saved.email, saved.password).catch((error) => {
+  if (savedToken()) {
+    api("GET", "/users/me").then(({ data }) => signedIn(data), (error) => {
       if (!(error instanceof ApiError)) throw error;
-      session.signOut();
+      session.forget();
     });
   } else {
-    session.signOut();
+    session.forget();
   }
   return session;
 }

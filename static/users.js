@@ -81,7 +81,7 @@ function renderUser(user) {
     run(form, event.submitter, async () => {
       const { data } = await api("PATCH", `/users/${user.id}`, changes);
       if (isMe) {
-        session.updated(data, password);
+        await session.updated(data, password);
         me = data;
       }
       item.replaceWith(renderUser(data));
@@ -99,7 +99,8 @@ function renderUser(user) {
     : `Delete ${user.name} and all their boards?`;
   confirmDelete(item, question, async () => {
     await api("DELETE", `/users/${user.id}`);
-    if (isMe) session.signOut();
+    // The account's tokens went with it.
+    if (isMe) session.forget();
     else item.remove();
   });
   return item;

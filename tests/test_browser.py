@@ -213,7 +213,7 @@ def test_a_wrong_password_shows_the_api_message_and_no_browser_dialog(page, acco
     form = page.locator("#sign-in")
     form.get_by_label("Email").fill(alice.email)
     form.get_by_label("Password").fill("not the password")
-    with page.expect_response("**/users/me") as answer:
+    with page.expect_response("**/tokens") as answer:
         form.get_by_role("button", name="Sign in").click()
     response = answer.value
     assert response.status == 401
@@ -363,12 +363,13 @@ def test_swagger_ui_authorize_with_basic_auth_calls_the_live_api(page, accounts)
     page.goto("/swagger-ui")
     page.get_by_role("button", name="Authorize").first.click()
     dialog = page.locator(".dialog-ux")
-    dialog.locator("input[type=text]").fill(alice.email)
-    dialog.locator("input[type=password]").fill(alice.password)
-    dialog.get_by_role("button", name="Authorize").click()
-    dialog.get_by_role("button", name="Close").click()
+    basic = dialog.locator(".auth-container").filter(has_text="basicAuth")
+    basic.locator("input[type=text]").fill(alice.email)
+    basic.locator("input[type=password]").fill(alice.password)
+    basic.get_by_role("button", name="Authorize").click()
+    dialog.get_by_role("button", name="Close").first.click()  # each scheme has one
 
-    operation = page.locator("#operations-users-get_users_me")
+    operation = page.locator("#operations-users-getMe")
     operation.locator(".opblock-summary").click()
     operation.get_by_role("button", name="Try it out").click()
     with page.expect_response("**/users/me") as answer:
@@ -505,3 +506,77 @@ def test_a_profile_link_per_author_shows_their_profile(page, accounts, client):
     expect(profile.locator(".profile-relation")).to_have_text("This is you.")
     profile.get_by_role("button", name="Close").click()
     expect(profile).to_be_hidden()
+
+
+def storage_values(page):
+    """Everything the page keeps: localStorage, sessionStorage and cookies, as one text."""
+    stored = page.evaluate("""() => JSON.stringify([
+        Object.entries(localStorage), Object.entries(sessionStorage), document.cookie])""")
+    return stored + repr(page.context.cookies())
+
+
+def test_signing_in_keeps_only_a_token_never_the_password(page, accounts, client):
+    alice = accounts.member("alice", password="a findable password")
+    page.goto("/manage-boards")
+    with page.expect_response("**/tokens") as answer:
+        sign_in(page, alice)
+    assert answer.value.request.method == "POST" and answer.value.status == 201
+    stored = storage_values(page)
+    assert alice.password not in stored
+    assert alice.password.encode().hex() not in stored
+    token = page.evaluate("sessionStorage.getItem('oz.token')")
+    assert page.evaluate("[localStorage.length, sessionStorage.length]") == [0, 1]
+    assert client.get("/users/me", headers={"Authorization": f"Bearer {token}"}).json["id"] == alice.id
+    # The next page of the tab carries the sign-in over with the token alone.
+    page.get_by_role("link", name="Users").click()
+    expect(page.locator("#whoami")).to_have_text(f"Signed in as alice ({alice.email})")
+    assert alice.password not in storage_values(page)
+
+
+def test_signing_out_revokes_the_token_and_later_pages_are_signed_out(page, accounts, client):
+    alice = accounts.member("alice")
+    page.goto("/manage-boards")
+    sign_in(page, alice)
+    token = page.evaluate("sessionStorage.getItem('oz.token')")
+    with page.expect_response("**/tokens/current") as answer:
+        page.get_by_role("button", name="Sign out").click()
+    assert answer.value.request.method == "DELETE" and answer.value.status == 204
+    expect(page.locator("#whoami")).to_have_text("Not signed in")
+    assert page.evaluate("sessionStorage.length") == 0
+    assert client.get("/users/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    for path in ("/manage-users", "/", "/manage-boards"):
+        page.goto(path)
+        expect(page.locator("#sign-in")).to_be_visible()
+        expect(page.locator("#whoami")).to_have_text("Not signed in")
+
+
+def test_a_token_revoked_elsewhere_signs_the_page_out(page, accounts, client):
+    alice = accounts.member("alice")
+    page.goto("/manage-boards")
+    sign_in(page, alice)
+    assert client.delete("/tokens", auth=alice.auth).status_code == 204  # log out everywhere
+    page.reload()
+    expect(page.locator("#sign-in")).to_be_visible()
+    expect(page.locator("#whoami")).to_have_text("Not signed in")
+    assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_swagger_ui_authorize_with_a_bearer_token_calls_the_live_api(page, accounts, client):
+    alice = accounts.member("alice")
+    token = client.post("/tokens", auth=alice.auth).json["token"]
+    page.goto("/swagger-ui")
+    page.get_by_role("button", name="Authorize").first.click()
+    dialog = page.locator(".dialog-ux")
+    bearer = dialog.locator(".auth-container").filter(has_text="bearerAuth")
+    bearer.locator("input").fill(token)
+    bearer.get_by_role("button", name="Authorize").click()
+    dialog.get_by_role("button", name="Close").first.click()  # each scheme has one
+
+    operation = page.locator("#operations-users-getMe")
+    operation.locator(".opblock-summary").click()
+    operation.get_by_role("button", name="Try it out").click()
+    with page.expect_response("**/users/me") as answer:
+        operation.get_by_role("button", name="Execute").click()
+    assert answer.value.status == 200
+    assert answer.value.request.headers["authorization"] == f"Bearer {token}"
+    expect(operation.locator(".live-responses-table")).to_contain_text(alice.email)
