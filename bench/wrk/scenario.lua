@@ -1,6 +1,7 @@
 -- One benchmark scenario for wrk, set by environment variables (bench/run.py sets them):
 --   BENCH_AUTH      the Authorization header value, or empty for the unauthenticated yardsticks
---   BENCH_ID_RANGE  "first:last": GET /boards/<id> with ids spread evenly at random over the range
+--   BENCH_ID_RANGE  "first:last": GET /boards/<id> with ids spread evenly at random over the range;
+--                   "first:last:step" takes every step-th id (a Galera node's ids step by the cluster size)
 --   BENCH_BODY      a JSON body: the request is a POST of it to the URL's path
 -- Otherwise every request is a GET of the URL's path and query (e.g. a deep page's cursor).
 -- done() prints one JSON line that run.py reads.
@@ -16,9 +17,9 @@ if body ~= "" then
   wrk.headers["Content-Type"] = "application/json"
 end
 
-local first, last = id_range:match("^(%d+):(%d+)$")
+local first, last, step = id_range:match("^(%d+):(%d+):?(%d*)$")
 if first then
-  first, last = tonumber(first), tonumber(last)
+  first, last, step = tonumber(first), tonumber(last), tonumber(step) or 1
   local counter = 0
   function setup(thread)
     counter = counter + 1
@@ -28,7 +29,7 @@ if first then
     math.randomseed(os.time() * 1000 + (seed or 0))
   end
   function request()
-    return wrk.format(nil, "/boards/" .. math.random(first, last))
+    return wrk.format(nil, "/boards/" .. (first + step * math.random(0, math.floor((last - first) / step))))
   end
 end
 
