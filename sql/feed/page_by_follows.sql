@@ -2,8 +2,8 @@
 -- board ids from the (user_id, id) index alone, sort those ids and keep LIMIT (a filesort of
 -- the followees' board ids before the cursor: few when they are few), then read only those
 -- boards by primary key and sort the LIMIT rows again (the outer ORDER BY: a derived table
--- has no order of its own). Slow for a reader whose followees wrote many boards, who gets
--- page_by_boards.sql instead; feed_by_follows in README.md has the numbers.
+-- has no order of its own). Slow when the followees wrote many boards: a reader who follows
+-- many people gets page_by_boards.sql instead; "The feed" in README.md has the numbers.
 SELECT STRAIGHT_JOIN b.id, b.title, b.content, b.user_id, u.name AS author, b.comment_count AS comments,
        b.created_at, b.updated_at
 FROM (SELECT STRAIGHT_JOIN p.id
