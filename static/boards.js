@@ -95,7 +95,8 @@ function showProfile(name) {
   profile.scrollIntoView({ block: "nearest" });
   return run(profile, profileBoards, async () => {
     const { data } = await api("GET", `/profiles/${encodeURIComponent(name)}`);
-    if (thisProfile !== profiling) return;
+    // Another profile asked for, or a sign-out, while this one was on its way.
+    if (thisProfile !== profiling || profile.hidden) return;
     shownProfile = { id: data.id, name: data.name };
     profileBoards.hidden = false;
     profile.querySelector(".profile-name").textContent = data.name;
