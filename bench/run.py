@@ -105,6 +105,75 @@ DEEP_SCENARIOS = [
 ]
 
 
+# The readers of GET /feed, as issue 14 sets them: one follows 500 of the seeded users, the
+# other 3 users who wrote 30 boards in all, spread evenly over the table.
+DENSE_FOLLOWS, SPARSE_AUTHORS, SPARSE_BOARDS = 500, 3, 30
+RECOUNT_USERS = (REPO / "sql" / "counters" / "recount_users.sql").read_text(encoding="utf-8")
+# What POST /boards served before issue 14 made it count the author's boards (bench/README.md,
+# the 2026-11-30 06:40 run), and the share of it that it must keep.
+POST_BOARD_RPS_BEFORE, POST_BOARD_RPS_KEPT = 1939, 0.8
+# Statements per request: the sign-in lookup and the work; POST /boards writes the board and
+# its author's count in one transaction (BEGIN, UPDATE users, INSERT, COMMIT).
+SQL_PER_REQUEST = {"post_board": 5}
+
+
+def basic_authorization(email):
+    return "Basic " + base64.b64encode(f"{email}:{SEED_PASSWORD}".encode()).decode()
+
+
+def add_feed_readers(env, settings):
+    """Seed the dense and the sparse reader; return the four feed scenarios.
+
+    Both readers and the sparse reader's authors are seeded users (so they sign in with the
+    seed's password); the follows and the authors' boards are set directly, then every user's
+    counts are recounted. Page 51 of the dense feed starts after its 1,000th board; the sparse
+    feed has only two pages (30 boards), so its deep page is its last.
+    """
+    flask(env, "seed", "--users", str(2 + SPARSE_AUTHORS), "--boards", "0")
+    with connect(settings) as connection:
+        cursor = connection.cursor()
+        cursor.execute("SELECT id, email FROM users ORDER BY id")
+        users = cursor.fetchall()
+        (dense, dense_email), (sparse, sparse_email) = users[-2 - SPARSE_AUTHORS:-SPARSE_AUTHORS]
+        authors = [user_id for user_id, _ in users[-SPARSE_AUTHORS:]]
+        followed = [user_id for user_id, _ in users[:-2 - SPARSE_AUTHORS:2]][:DENSE_FOLLOWS]
+        cursor.executemany("INSERT INTO follows (follower_id, followee_id) VALUES (%s, %s)",
+                           [(dense, user_id) for user_id in followed] + [(sparse, user_id) for user_id in authors])
+        cursor.execute("SELECT MAX(id) FROM boards")
+        last_board = cursor.fetchone()[0]
+        for n in range(SPARSE_BOARDS):
+            cursor.execute("UPDATE boards SET user_id = %s WHERE id = %s",
+                           (authors[n % SPARSE_AUTHORS], last_board * (2 * n + 1) // (2 * SPARSE_BOARDS)))
+        cursor.execute(RECOUNT_USERS)
+        cursor.execute("ANALYZE TABLE users, follows, boards")
+
+        def cursor_after(reader, boards):
+            """The feed's cursor after its first `boards` boards."""
+            cursor.execute("SELECT b.id FROM boards AS b JOIN follows AS f ON f.follower_id = %s "
+                           "AND f.followee_id = b.user_id ORDER BY b.id DESC LIMIT 1 OFFSET %s", (reader, boards - 1))
+            return cursor_before(cursor.fetchone()[0])
+
+        dense_auth = {"BENCH_AUTH": basic_authorization(dense_email)}
+        sparse_auth = {"BENCH_AUTH": basic_authorization(sparse_email)}
+        return [
+            ("feed_dense_first", "GET /feed (follows 500), first page", "/feed?limit=20", dense_auth),
+            ("feed_dense_deep", "GET /feed (follows 500), page 51", f"/feed?limit=20&cursor={cursor_after(dense, 1000)}",
+             dense_auth),
+            ("feed_sparse_first", "GET /feed (follows 3: 30 boards), first page", "/feed?limit=20", sparse_auth),
+            ("feed_sparse_last", "GET /feed (follows 3: 30 boards), page 2 (its last)",
+             f"/feed?limit=20&cursor={cursor_after(sparse, 20)}", sparse_auth),
+        ]
+
+
+def check_feed_pages(server, feed_scenarios):
+    """Each feed scenario must answer a full page (the last: the sparse feed's 10 left)."""
+    for key, label, path, extra_env in feed_scenarios:
+        status, _, body = server.get(path, extra_env["BENCH_AUTH"])
+        expected = 10 if key == "feed_sparse_last" else 20
+        if status != 200 or len(body) != expected:
+            raise SystemExit(f"{label}: {path} answered {status} with {len(body or [])} boards, not {expected}")
+
+
 # --- the database -----------------------------------------------------------------------------
 
 def database_settings():
@@ -196,11 +265,11 @@ class RunningServer:
         self.stop()
         raise SystemExit(f"{self.name} did not start; its log:\n{self.log_path.read_text()[-3000:]}")
 
-    def get(self, path):
+    def get(self, path, authorization=AUTHORIZATION):
         """GET a path (with credentials where the server needs them): status, headers, JSON."""
         request = urllib.request.Request(self.url + path)
         if self.spec["auth"]:
-            request.add_header("Authorization", AUTHORIZATION)
+            request.add_header("Authorization", authorization)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, response.headers, json.load(response)
@@ -341,7 +410,7 @@ def round_ratios(oz_cell, cell):
     return f"{min(ratios):.2f}–{max(ratios):.2f}"
 
 
-def report(results, scenario_list, deep, servers, meta, targets):
+def report(results, scenario_list, deep, feed, servers, meta, targets):
     lines = [
         f"Measured {meta['date']} on {meta['machine']}, {meta['mysql']}; "
         f"{meta['users']} users, {meta['boards']} boards; wrk -t{meta['threads']} -c{meta['connections']}, "
@@ -372,12 +441,21 @@ def report(results, scenario_list, deep, servers, meta, targets):
         first, last = deep["results"][(name, "first_page")], deep["results"][(name, "deep_page")]
         lines.append(f"| {name} | {first['p50_ms']:.2f} | {last['p50_ms']:.2f} | "
                      f"{ratio(last['p50_ms'], first['p50_ms']):.2f} | {last['rps']:.0f} |")
+    list_p50 = deep["results"][("oz", "first_page")]["p50_ms"]
+    lines += ["", f"GET /feed at {meta['deep_boards']} boards (oz only; p50 against oz's first page of "
+              "GET /boards?limit=20 above):", "",
+              "| scenario | req/s | p50 ms | p99 ms | non-2xx | SQL/req | p50 / list's |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for key, label, _, _ in feed["scenarios"]:
+        cell = feed["results"][("oz", key)]
+        lines.append(f"| {label} | {cell['rps']:.0f} | {cell['p50_ms']:.2f} | {cell['p99_ms']:.2f} | {cell['non_2xx']} "
+                     f"| {cell['sql_per_request']:.2f} | {ratio(cell['p50_ms'], list_p50):.2f} |")
     lines += ["", "| target | measured | met |", "|---|---|---|"]
     lines += [f"| {target} | {measured} | {'yes' if met else '**no**'} |" for target, measured, met in targets]
     return "\n".join(lines)
 
 
-def check_targets(results, scenario_list, deep):
+def check_targets(results, scenario_list, deep, feed):
     targets = []
     for key, label, _, _ in scenario_list:
         oz = results[("oz", key)]
@@ -393,11 +471,19 @@ def check_targets(results, scenario_list, deep):
         alternative_ratio = ratio(oz["rps"], results[("alternative", key)]["rps"])
         targets.append((f"{label}: oz ≥ 0.75 × floor", f"{floor_ratio:.2f}", floor_ratio >= 0.75))
         targets.append((f"{label}: oz ≥ 0.9 × alternative", f"{alternative_ratio:.2f}", alternative_ratio >= 0.9))
-        targets.append((f"{label}: oz ≤ 2 SQL statements per request", f"{oz['sql_per_request']:.2f}",
-                        oz["sql_per_request"] <= 2.05))
+        statements = SQL_PER_REQUEST.get(key, 2)
+        targets.append((f"{label}: oz ≤ {statements} SQL statements per request", f"{oz['sql_per_request']:.2f}",
+                        oz["sql_per_request"] <= statements + 0.05))
+    post_rps = results[("oz", "post_board")]["rps"]
+    targets.append((f"POST /boards: oz ≥ {POST_BOARD_RPS_KEPT} × its {POST_BOARD_RPS_BEFORE} req/s before issue 14",
+                    f"{ratio(post_rps, POST_BOARD_RPS_BEFORE):.2f}",
+                    post_rps >= POST_BOARD_RPS_KEPT * POST_BOARD_RPS_BEFORE))
     first, last = deep["results"][("oz", "first_page")], deep["results"][("oz", "deep_page")]
     deep_ratio = ratio(last["p50_ms"], first["p50_ms"])
     targets.append(("deep page p50 ≤ 1.2 × first page p50 (oz)", f"{deep_ratio:.2f}", deep_ratio <= 1.2))
+    for key, label, _, _ in feed["scenarios"]:
+        feed_ratio = ratio(feed["results"][("oz", key)]["p50_ms"], first["p50_ms"])
+        targets.append((f"{label}: p50 ≤ 2 × GET /boards?limit=20 p50 (oz)", f"{feed_ratio:.2f}", feed_ratio <= 2))
     return targets
 
 
@@ -457,6 +543,14 @@ def main():
         warm_up(deep_servers, DEEP_SCENARIOS, args)
         deep = {"servers": list(deep_servers),
                 "results": measure(deep_servers, DEEP_SCENARIOS, args, settings, args.rounds)}
+
+        print("Adding the feed's readers.")
+        feed_scenarios = add_feed_readers(env, settings)
+        feed_servers = {"oz": servers["oz"]}
+        check_feed_pages(servers["oz"], feed_scenarios)
+        warm_up(feed_servers, feed_scenarios, args)
+        feed = {"scenarios": feed_scenarios,
+                "results": measure(feed_servers, feed_scenarios, args, settings, args.rounds)}
     finally:
         for server in servers.values():
             server.stop()
@@ -468,15 +562,15 @@ def main():
             "users": args.users, "boards": args.boards, "deep_boards": args.deep_boards,
             "duration": args.duration, "rounds": args.rounds, "threads": args.threads,
             "connections": args.connections}
-    targets = check_targets(results, main_scenarios, deep)
-    table = report(results, main_scenarios, deep, servers, meta, targets)
+    targets = check_targets(results, main_scenarios, deep, feed)
+    table = report(results, main_scenarios, deep, feed, servers, meta, targets)
     print()
     print(table)
     RESULTS.mkdir(exist_ok=True)
     result_file = RESULTS / f"{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}.json"
     result_file.write_text(json.dumps({
         "meta": meta, "servers": {name: {"about": s.spec["about"], "rss_mib": s.rss_mib} for name, s in servers.items()},
-        "results": jsonable(results), "deep": jsonable(deep["results"]),
+        "results": jsonable(results), "deep": jsonable(deep["results"]), "feed": jsonable(feed["results"]),
         "targets": [{"target": t, "measured": m, "met": met} for t, m, met in targets],
     }, indent=2), encoding="utf-8")
     print(f"\nWrote {result_file.relative_to(REPO)}")
