@@ -20,8 +20,9 @@ UPDATE_USER = load_sql("users/update")
 DELETE_USER = load_sql("users/delete")
 # ON DELETE CASCADE runs no triggers: these correct, before the DELETE, the counts that the
 # account's follows and comments fed (see delete_account).
-LOCK_USER_FOR_DELETE = load_sql("users/lock_for_delete")
+LOCK_COMMENTED_BOARDS_FOR_DELETE = load_sql("users/lock_commented_boards_for_delete")
 LOCK_COMMENTS_FOR_DELETE = load_sql("users/lock_comments_for_delete")
+LOCK_USER_FOR_DELETE = load_sql("users/lock_for_delete")
 UNCOUNT_COMMENTS_OF_DELETED = load_sql("users/uncount_comments_of_deleted")
 UNCOUNT_FOLLOWEES_OF_DELETED = load_sql("users/uncount_followees_of_deleted")
 UNCOUNT_FOLLOWERS_OF_DELETED = load_sql("users/uncount_followers_of_deleted")
@@ -171,13 +172,15 @@ def create_user_blueprint(mysql):
             def delete_account():
                 """One transaction: the counts the cascade would leave wrong, then the DELETE.
 
-                With the account's row locked first, nobody can follow it, unfollow it or
-                comment as it meanwhile; with its comments locked, nobody deletes one of them
-                between counting and deleting. Its own boards and their counts go with it.
+                The rows are locked in the order other writers take them (the boards it
+                commented on, its comments, then its own row), so that nobody comments as
+                it, deletes one of its comments, follows or unfollows it between counting
+                and deleting. Its own boards and their counts go with it.
                 """
+                mysql.fetch_all(LOCK_COMMENTED_BOARDS_FOR_DELETE, id=user_id)
+                mysql.fetch_one(LOCK_COMMENTS_FOR_DELETE, id=user_id)
                 if mysql.fetch_one(LOCK_USER_FOR_DELETE, id=user_id) is None:
                     abort(404, message="The resource was deleted meanwhile.")
-                mysql.fetch_one(LOCK_COMMENTS_FOR_DELETE, id=user_id)
                 mysql.execute(UNCOUNT_COMMENTS_OF_DELETED, id=user_id)
                 mysql.execute(UNCOUNT_FOLLOWEES_OF_DELETED, id=user_id)
                 mysql.execute(UNCOUNT_FOLLOWERS_OF_DELETED, id=user_id)

@@ -1,6 +1,7 @@
 """Follows (API.md, Follows and the feed) and the counts they and boards keep, one rule per test."""
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -279,3 +280,53 @@ def test_fifty_clients_following_and_unfollowing_one_user_keep_the_counts_exact(
     assert followers == len([fan for fan in fans if fan.id % 2 == 0])
     assert counts(sql, star.id)["follower_count"] == followers
     assert counts(sql, star.id)["following_count"] == CONCURRENT_CLIENTS
+
+
+# What each request may answer while the user it concerns is being deleted, and never a 5xx:
+# once they are gone, following them is 404, and their own credentials fail (401; a comment
+# already past the sign-in finds its author gone: 409, as for boards in test_races.py).
+EXPECTED_DURING_DELETE = {"follow": {200, 201, 404}, "unfollow": {204, 404}, "comment": {201, 401, 409}}
+
+
+def test_deleting_a_user_while_others_follow_and_unfollow_them_keeps_the_counts_exact(app, accounts, sql):
+    """The counts that the deletion corrects stay right however the follows race it (and
+    the app fixture's check recounts every counter afterwards)."""
+    fans = [accounts.member() for _ in range(20)]
+    for _ in range(3):
+        star = accounts.member()
+        with serving(app) as base_url:
+            board = requests.post(f"{base_url}/boards", json={"title": "t"}, auth=fans[0].auth, timeout=30).json()
+            for fan in fans[:10]:
+                requests.post(f"{base_url}/users/{star.id}/follow", auth=fan.auth, timeout=30)
+                requests.post(f"{base_url}/users/{fan.id}/follow", auth=star.auth, timeout=30)
+            stop = threading.Event()
+
+            def churn(fan):
+                statuses = []
+                while not stop.is_set():
+                    statuses.append(("follow", requests.post(f"{base_url}/users/{star.id}/follow",
+                                                             auth=fan.auth, timeout=30).status_code))
+                    statuses.append(("unfollow", requests.delete(f"{base_url}/users/{star.id}/follow",
+                                                                 auth=fan.auth, timeout=30).status_code))
+                return statuses
+
+            def comment():
+                statuses = []
+                while not stop.is_set():
+                    statuses.append(("comment", requests.post(f"{base_url}/boards/{board['id']}/comments",
+                                                              json={"content": "c"}, auth=star.auth,
+                                                              timeout=30).status_code))
+                return statuses
+
+            with ThreadPoolExecutor(len(fans) + 1) as pool:
+                futures = [pool.submit(churn, fan) for fan in fans] + [pool.submit(comment)]
+                time.sleep(0.3)
+                deleted = requests.delete(f"{base_url}/users/{star.id}", auth=star.auth, timeout=30)
+                time.sleep(0.2)
+                stop.set()
+                statuses = {status for future in futures for status in future.result()}
+        assert deleted.status_code == 204
+        unexpected = {(kind, status) for kind, status in statuses if status not in EXPECTED_DURING_DELETE[kind]}
+        assert unexpected == set()
+        assert sql("SELECT COUNT(*) AS n FROM follows WHERE follower_id = %s OR followee_id = %s",
+                   star.id, star.id) == [{"n": 0}]

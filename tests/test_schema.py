@@ -151,6 +151,7 @@ FOLLOW_PLANS = [
     ("profiles/by_name", {"name": "name", "me": "many"}),
     ("feed/page_by_boards", {"me": "many", "before_id": None, "limit": 21}),
     ("feed/page_by_boards", {"me": "many", "before_id": "board", "limit": 21}),
+    ("users/lock_commented_boards_for_delete", {"id": "user"}),
     ("users/lock_for_delete", {"id": "many"}),
     ("users/lock_comments_for_delete", {"id": "user"}),
     ("users/uncount_followees_of_deleted", {"id": "many"}),
