@@ -26,11 +26,12 @@ def describe(cluster, env):
     lines = [
         "",
         f"oz on a three-node Galera cluster: http://{host}:{port} (serve.py)",
-        f"  any synced node, through HAProxy:  MYSQL_HOST={cluster.host} MYSQL_PORT={cluster.port}",
+        f"  oz's database, through HAProxy:   MYSQL_HOST={cluster.host} MYSQL_PORT={cluster.port} (node1 first)",
     ]
     for node in cluster.nodes:
-        lines.append(f"  {node.name} first, through HAProxy:     MYSQL_PORT={node.listen_port}"
+        lines.append(f"  {node.name} first, through HAProxy:    MYSQL_PORT={node.listen_port}"
                      f"   (the node itself: {node.port}; its check: curl http://127.0.0.1:{node.check_port}/)")
+    lines.append(f"  any synced node, through HAProxy: MYSQL_PORT={cluster.any_node_port}")
     lines += [
         f"  HAProxy's view:  echo 'show stat' | socat stdio {cluster.dir / 'haproxy.sock'} | cut -d, -f1,2,18",
         f"  another app process:  MYSQL_PORT={cluster.nodes[1].listen_port} PORT=5001 .venv/bin/python serve.py",

@@ -6,8 +6,10 @@ own ports and datadir; beside each runs cluster/nodecheck.py, which HAProxy asks
 node is synced (cluster/haproxy.cfg.template). Node 1 bootstraps the cluster, nodes 2 and 3
 join it by SST (a copy of node 1's datadir, by rsync).
 
-HAProxy answers on `port` (any synced node) and on each node's `listen_port` (that node, the
-others as backups). Every process started here is killed by the kernel if the process that
+HAProxy answers on each node's `listen_port` (that node, the others as backups) and on
+`any_node_port` (the least busy synced node). `port`, what the test suite and `make cluster`
+connect oz to, is node 1's listener: an app process keeps to one node, as docs/scaling.md
+advises, and moves to another only when its node is not synced. Every process started here is killed by the kernel if the process that
 started it dies (PR_SET_PDEATHSIG), so a test run that is itself killed leaves nothing
 running; start and restart nodes from one thread, since the signal follows the thread.
 As root the nodes run as the `mysql` user: rsync SST refuses to run as root.
@@ -99,9 +101,11 @@ class GaleraCluster:
         account = pwd.getpwnam(self.run_as)
         os.chown(self.dir, account.pw_uid, account.pw_gid)
         self.nodes = [Node(number, self.dir / f"node{number}") for number in range(1, NODE_COUNT + 1)]
-        self.port = free_port()  # HAProxy: any synced node
+        self.port = self.nodes[0].listen_port
+        self.any_node_port = free_port()
         self.haproxy = None
-        self.label = f"Galera cluster of {NODE_COUNT} mariadbd behind HAProxy on 127.0.0.1:{self.port} ({self.dir})"
+        self.label = (f"Galera cluster of {NODE_COUNT} mariadbd behind HAProxy, node 1's listener on "
+                      f"127.0.0.1:{self.port} ({self.dir})")
 
     # --- starting and stopping --------------------------------------------------------------
 
@@ -198,7 +202,7 @@ class GaleraCluster:
             ports.update({f"{node.name}_port": node.port, f"{node.name}_check_port": node.check_port,
                           f"{node.name}_listen_port": node.listen_port})
         config = self.dir / "haproxy.cfg"
-        config.write_text(template.substitute(dir=self.dir, port=self.port, **ports))
+        config.write_text(template.substitute(dir=self.dir, any_node_port=self.any_node_port, **ports))
         subprocess.run([self.haproxy_binary, "-c", "-q", "-f", str(config)], check=True)
         self.haproxy = self._spawn([self.haproxy_binary, "-db", "-f", str(config)])
 
@@ -260,7 +264,7 @@ class GaleraCluster:
         return f"--- {node.name} ({node.log}) ---\n{text[-characters:]}"
 
     def haproxy_servers(self):
-        """{(listener, server): status}, such as {("oz", "node1"): "UP"}, from HAProxy's stats."""
+        """{(listener, server): status}, such as {("node2", "node1"): "UP"}, from HAProxy's stats."""
         with socket.socket(socket.AF_UNIX) as stats:
             stats.connect(str(self.dir / "haproxy.sock"))
             stats.sendall(b"show stat\n")
@@ -282,7 +286,7 @@ class GaleraCluster:
                 servers = self.haproxy_servers()
             except OSError as error:  # its stats socket is not there yet
                 servers = {"stats": str(error)}
-            if all(servers.get(("oz", node.name)) == wanted for node in nodes):
+            if all(servers.get(("any_node", node.name)) == wanted for node in nodes):
                 return
             if self.haproxy.poll() is not None:
                 raise RuntimeError(f"haproxy stopped (exit status {self.haproxy.returncode})")

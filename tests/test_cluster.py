@@ -70,7 +70,7 @@ def redis_uri():
 
 @pytest.fixture(scope="module")
 def config(cluster, redis_uri):
-    """Settings for apps on a database of this module's own, through HAProxy's `port`."""
+    """Settings for apps on a database of this module's own, through HAProxy (node 1 first)."""
     config = {
         "TESTING": True,
         "MYSQL_HOST": cluster.host,
@@ -159,7 +159,7 @@ def test_haproxy_gives_no_traffic_to_a_node_that_is_not_synced(cluster):
             assert check.status_code == 503 and "Donor/Desynced" in check.text
             cluster.wait_routed([node], up=False, timeout=5)
             assert cluster.node_behind(node.listen_port) != node.name
-            assert node.name not in {cluster.node_behind(cluster.port) for _ in range(6)}
+            assert node.name not in {cluster.node_behind(cluster.any_node_port) for _ in range(6)}
         finally:
             connection.cursor().execute("SET GLOBAL wsrep_desync = OFF")
     cluster.wait_routed([node], timeout=10)
@@ -315,6 +315,8 @@ def test_a_node_killed_under_write_load_loses_no_acknowledged_write_and_rejoins(
                     read = session.get(f"{reader.url}/boards/{board_id}", auth=credentials, timeout=60)
                     calls.append(Call((index + 1) % 3, "read", started, time.monotonic(), read.status_code,
                                       read.headers.get("Retry-After")))
+                    # Never a 404: the node that answers waits until it has the new board.
+                    assert read.status_code in (200, 503)
                     assert read.status_code == 503 or read.json()["title"] == title
                 n += 1
 
@@ -356,13 +358,13 @@ def test_a_node_killed_under_write_load_loses_no_acknowledged_write_and_rejoins(
            f"left the cluster's view {evicted_at - killed_at:.1f} s later and was restarted, synced {rejoined_at - restarted_at:.1f} s after its restart (IST), "
            f"routed again {routed_at - rejoined_at:.1f} s later; from the kill until then "
            f"{len(failed_during_kill)} of {len(during_kill)} requests failed "
-           f"({100 * len(failed_during_kill) / max(1, len(during_kill)):.1f}%); 503s (with Retry-After) at "
-           f"{', '.join(f'{call.started - started_at:.1f}' for call in calls if call.status == 503) or 'none'} s; "
+           f"({100 * len(failed_during_kill) / max(1, len(during_kill)):.1f}%); failures (with Retry-After) at "
+           f"{', '.join(f'{call.started - started_at:.1f}' for call in calls if call.status >= 300) or 'none'} s; "
            f"slowest answer {slowest:.2f} s; {len(slow)} answers took over 1 s (within {slow_window})")
 
     assert statuses[500] == 0
-    assert set(statuses) <= {200, 201, 503}
-    assert all(call.retry_after for call in calls if call.status == 503)
+    assert set(statuses) <= {200, 201, 409, 503}
+    assert all(call.retry_after for call in calls if call.status in (409, 503))
     # Every acknowledged write is on every node, the killed one included.
     for node in cluster.nodes:
         with cluster.connect(node, database=config["MYSQL_DB"]) as connection:

@@ -23,5 +23,9 @@ def test_the_suite_talks_to_the_server_it_started_over_tcp(mysql_server):
         assert hostname == mysql_server.container_id[:12]
     elif mysql_server.kind == "private":
         assert (port, datadir.rstrip("/")) == (mysql_server.port, str(mysql_server.dir / "data"))
+    elif mysql_server.kind == "galera":
+        # HAProxy hands the connection to one of the cluster's own nodes.
+        nodes = {(node.port, str(node.dir / "data")) for node in mysql_server.nodes}
+        assert (port, datadir.rstrip("/")) in nodes
     else:
         assert port == mysql_server.port
