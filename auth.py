@@ -151,15 +151,24 @@ class Auth(MultiAuth):
 
     def basic_only(self, view):
         """Protect a view with Basic alone: a token (or anything but Basic) gets Basic's 401."""
-        with_basic = self.basic.login_required(view)
+        return only(self.basic, view)
 
-        @functools.wraps(view)
-        def decorated(*args, **kwargs):
-            if not self.basic.is_compatible_auth(request.headers):
-                return self.basic.auth_error_callback(401)
-            return with_basic(*args, **kwargs)
+    def token_only(self, view):
+        """Protect a view with a token alone: a password (or no token) gets the token's 401."""
+        return only(self.token, view)
 
-        return decorated
+
+def only(auth, view):
+    """The view behind one auth: a request in another scheme gets that auth's 401 at once."""
+    protected = auth.login_required(view)
+
+    @functools.wraps(view)
+    def decorated(*args, **kwargs):
+        if not auth.is_compatible_auth(request.headers):
+            return auth.auth_error_callback(401)
+        return protected(*args, **kwargs)
+
+    return decorated
 
 
 def new_token():
@@ -232,9 +241,11 @@ def create_auth(mysql):
 
     @token_auth.error_handler
     def token_error(status):
-        if status == 401:
+        if status != 401:
+            return forbidden()
+        if token_auth.is_compatible_auth(request.headers):
             return error_body(401, "Wrong, expired or revoked token (HTTP Bearer)."), 401
-        return forbidden()
+        return error_body(401, "This operation takes a token (Authorization: Bearer), not a password."), 401
 
     return Auth(basic, token_auth)
 

@@ -25,6 +25,8 @@ DELETE_USER_TOKENS = load_sql("tokens/delete_by_user")
 
 # A token cannot mint tokens, so a stolen one cannot extend its own life.
 BASIC_ONLY = [{"basicAuth": []}]
+# Logging out is a token's own business: a password names no token.
+TOKEN_ONLY = [{"bearerAuth": []}]
 
 
 def create_token_blueprint(mysql):
@@ -83,19 +85,17 @@ def create_token_blueprint(mysql):
     # DELETE /tokens/current: log out.
     @blp.route("/current")
     class CurrentToken(MethodView):
-        @blp.doc(operationId="deleteCurrentToken")
-        @auth.login_required
+        @blp.doc(operationId="deleteCurrentToken", security=TOKEN_ONLY)
+        @auth.token_only
         @blp.response(204)
-        @documented_errors(blp, 400, 401)
+        @documented_errors(blp, 401)
         def delete(self):
             """Log out: the token this request is sent with stops working.
 
-            Sent with HTTP Basic, there is no current token to delete: 400.
+            It takes a token only: sent with the password (HTTP Basic), which names no token,
+            it answers 401 with WWW-Authenticate: Bearer and deletes nothing.
             """
-            token_id = current_token_id()
-            if token_id is None:
-                abort(400, message="There is no current token: this request signed in with a password.")
-            mysql.execute(DELETE_TOKEN, id=token_id, user_id=auth.current_user()["id"])
+            mysql.execute(DELETE_TOKEN, id=current_token_id(), user_id=auth.current_user()["id"])
 
     # DELETE /tokens/<id>: revoke one token.
     @blp.route("/<int:token_id>")

@@ -20,8 +20,9 @@ OPERATIONS = [
     ("/profiles/{name}", "get"), ("/feed", "get"),
 ]
 PUBLIC = {("/users", "post"), ("/health", "get")}
-# A token cannot mint tokens.
+# A token cannot mint tokens, and only a token can log itself out.
 BASIC_ONLY = {("/tokens", "post")}
+TOKEN_ONLY = {("/tokens/current", "delete")}
 
 
 @pytest.fixture
@@ -57,6 +58,9 @@ def test_each_operation_has_its_errors_and_security(spec, path, method):
         assert operation["security"] == []
     elif (path, method) in BASIC_ONLY:
         assert operation["security"] == [{"basicAuth": []}]
+        assert "401" in operation["responses"]
+    elif (path, method) in TOKEN_ONLY:
+        assert operation["security"] == [{"bearerAuth": []}]
         assert "401" in operation["responses"]
     else:
         assert "security" not in operation

@@ -1,5 +1,6 @@
 """Bearer tokens: sign in once with the password (POST /tokens), then send the token; log out."""
 
+import base64
 import contextlib
 import hashlib
 import logging
@@ -238,12 +239,16 @@ def test_deleting_the_current_token_logs_out_that_token_only(client, accounts):
     assert client.get("/users/me", headers=bearer(staying)).status_code == 200
 
 
-def test_deleting_the_current_token_with_basic_is_400(client, accounts):
+@pytest.mark.parametrize("headers", [{"Authorization": "Basic {basic}"}, {}], ids=["password", "nothing"])
+def test_deleting_the_current_token_takes_a_token_only(client, accounts, headers):
     alice = accounts.member()
     token = mint(client, alice)
-    response = client.delete("/tokens/current", auth=alice.auth)
-    assert response.status_code == 400
-    assert response.json["message"] == "There is no current token: this request signed in with a password."
+    basic = base64.b64encode(f"{alice.email}:{alice.password}".encode()).decode()
+    response = client.delete("/tokens/current", headers={k: v.format(basic=basic) for k, v in headers.items()})
+    assert response.status_code == 401
+    assert response.json == {"code": 401, "status": "Unauthorized",
+                             "message": "This operation takes a token (Authorization: Bearer), not a password."}
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="oz"'
     assert client.get("/users/me", headers=bearer(token)).status_code == 200
 
 
