@@ -111,3 +111,12 @@ def test_the_feed_needs_credentials(client):
 @pytest.mark.parametrize("query", ["?limit=0", "?limit=101", "?cursor=nonsense", "?cursor=YWZ0ZXI6NQ=="])
 def test_bad_limit_or_cursor_is_422(client, reader, query):
     assert client.get(f"/feed{query}", auth=reader.auth).status_code == 422
+
+
+def test_the_feed_is_the_same_when_signed_in_with_a_token(client, reader, followed):
+    """Both sign-ins give the row the feed picks its statement from (following_count)."""
+    expected = [post(client, followed[-1])["id"]]
+    token = client.post("/tokens", auth=reader.auth).json["token"]
+    response = client.get("/feed", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+    assert [board["id"] for board in response.json] == expected
