@@ -48,7 +48,7 @@ def create_follow_blueprint(mysql):
             found = {row["id"]: row for row in mysql.fetch_all(LOCK_USERS, **pair)}
             if user_id not in found:
                 abort(404, message="No such user.")
-            if me["id"] not in found:
+            if me["id"] not in found:  # the signed-in account was deleted meanwhile
                 abort(409, message="The account this was written for no longer exists.")
             changed = mysql.execute(statement, **pair, now=utc_now()).rowcount
             if changed:
@@ -75,7 +75,7 @@ def create_follow_blueprint(mysql):
         @auth.login_required
         @blp.response(201, UserOut, description="You now follow them: the user you follow.")
         @blp.alt_response(200, schema=UserOut, description="You already followed them: the user.")
-        @documented_errors(blp, 401, 404, 422)
+        @documented_errors(blp, 401, 404, 409, 422)
         def post(self, user_id):
             """Follow a user: 201 when you start, 200 when you already did; nobody follows themself (422)."""
             if user_id == auth.current_user()["id"]:
@@ -86,7 +86,7 @@ def create_follow_blueprint(mysql):
         @blp.doc(operationId="unfollowUser")
         @auth.login_required
         @blp.response(204)
-        @documented_errors(blp, 401, 404)
+        @documented_errors(blp, 401, 404, 409)
         def delete(self, user_id):
             """Stop following a user (204 whether or not you did)."""
             change_follow(user_id, DELETE_FOLLOW, SUBTRACT_FOLLOW_COUNTS)
