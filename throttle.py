@@ -7,9 +7,9 @@ only failed sign-ins and is checked inside sign-in, before the slow password has
 the rate limiter directly: the Flask-Limiter extension would add three hooks to every
 request for route limits that oz does not have (about a tenth of a request's time).
 
-Guesses for one email sent at the same moment are checked one at a time in a process
-(one_guess_at_a_time), so the limit holds exactly there; worker processes that share Redis
-can each let one guess past it before they see the others' count.
+Guesses for one email sent at the same moment are checked one at a time
+(one_guess_at_a_time): within a process by a lock in memory, and across every process that
+shares the counts in Redis by a lock in Redis too, so the limit holds exactly everywhere.
 """
 
 import hashlib
@@ -17,7 +17,7 @@ import logging
 import math
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from flask import current_app
 from flask_smorest import abort
@@ -32,6 +32,10 @@ SCOPE = "failed-login"
 
 # Each lock is shared by a stripe of emails: see one_guess_at_a_time.
 GUESS_LOCKS = [threading.Lock() for _ in range(64)]
+
+# A guess holds the shared lock for one password check; a process that dies holding it
+# frees it after this long.
+SHARED_GUESS_LOCK_SECONDS = 10
 
 
 def init_throttle(app):
@@ -55,6 +59,18 @@ class FailedLogins:
         self.limiter = limiter
         self.limit = limit
         self.scope = (key_prefix, SCOPE) if key_prefix else (SCOPE,)
+
+    def shared_guess_lock(self, email):
+        """A lock for this email's guesses that every process sharing the counts sees.
+
+        Counts kept in memory are this process's alone, so its own lock is enough there.
+        """
+        storage = self.limiter.storage
+        if not hasattr(storage, "get_connection"):
+            return nullcontext()
+        name = "/".join(("guess-lock", *self.identifiers(email)))
+        return storage.get_connection().lock(name, timeout=SHARED_GUESS_LOCK_SECONDS,
+                                             blocking_timeout=SHARED_GUESS_LOCK_SECONDS)
 
     def identifiers(self, email):
         """The storage identifiers of this email's count.
@@ -100,8 +116,15 @@ def one_guess_at_a_time(email):
     """Around a slow password check: guesses for one email go one at a time in this process.
 
     The lock-out is checked again inside, so a failure counted while this guess waited is
-    seen: thirty guesses sent at once get ten checks, not thirty.
+    seen: thirty guesses sent at once get ten checks, not thirty, however many processes
+    they reach.
     """
+    failed_logins = current_app.extensions[EXTENSION_KEY]
     with GUESS_LOCKS[hash(email) % len(GUESS_LOCKS)]:
-        refuse_while_locked_out(email)
-        yield
+        try:
+            shared_lock = failed_logins.shared_guess_lock(email)
+            with shared_lock:
+                refuse_while_locked_out(email)
+                yield
+        except failed_logins.limiter.storage.base_exceptions as error:
+            _storage_unavailable(error)
