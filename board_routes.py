@@ -20,9 +20,6 @@ BOARDS_PAGE_BY_AUTHOR = load_sql("boards/page_by_author")
 UPDATE_BOARD = load_sql("boards/update")
 DELETE_BOARD = load_sql("boards/delete")
 USER_BY_ID = load_sql("users/by_id")
-# The author's board count moves with their boards, in the same transaction.
-ADD_BOARD_COUNT = load_sql("users/add_board_count")
-SUBTRACT_BOARD_COUNT = load_sql("users/subtract_board_count")
 
 LOCATION_HEADER = {"Location": {"description": "The new board's URL.", "schema": {"type": "string"}}}
 
@@ -81,15 +78,10 @@ def create_board_blueprint(mysql):
             """Write a board; its author is the signed-in user."""
             me = auth.current_user()
             now = utc_now()
-
-            def write():
-                # The author's row first (see add_board_count.sql); no row: they were deleted.
-                if not mysql.execute(ADD_BOARD_COUNT, id=me["id"]).rowcount:
-                    abort(409, message="The account this was written for no longer exists.")
-                return mysql.execute(INSERT_BOARD, user_id=me["id"], title=new_board["title"],
-                                     content=new_board["content"], now=now).lastrowid
-
-            board = {"id": mysql.in_transaction(write), **new_board, "user_id": me["id"], "author": me["name"],
+            # The author's board count moves inside this INSERT (a trigger: schema.sql).
+            cursor = mysql.execute(INSERT_BOARD, user_id=me["id"], title=new_board["title"],
+                                   content=new_board["content"], now=now)
+            board = {"id": cursor.lastrowid, **new_board, "user_id": me["id"], "author": me["name"],
                      "comments": 0, "created_at": now, "updated_at": now}
             return board, {"Location": url_for("boards.Board", board_id=board["id"])}
 
@@ -134,14 +126,9 @@ def create_board_blueprint(mysql):
             """Delete a board: the author or an admin."""
             board = get_board(board_id)
             expected_updated_at = expected_version(board)
-
-            def write():
-                # The author's row first, as when writing; a board already gone rolls it back.
-                mysql.execute(SUBTRACT_BOARD_COUNT, id=board["user_id"])
-                cursor = mysql.execute(DELETE_BOARD, id=board_id, expected_updated_at=expected_updated_at)
-                check_written(cursor, expected_updated_at)
-
-            mysql.in_transaction(write)
+            # The author's board count moves inside this DELETE (a trigger: schema.sql).
+            cursor = mysql.execute(DELETE_BOARD, id=board_id, expected_updated_at=expected_updated_at)
+            check_written(cursor, expected_updated_at)
 
     # GET /users/<id>/boards: one author's boards. It lives here because it is a board list:
     # the same query, schema and pagination as GET /boards?user_id=.

@@ -1,7 +1,7 @@
 -- The oz database: users and their boards (posts), comments, follows and sign-in tokens.
 -- Load it with `mysql -u root -p < schema.sql` or open it in MySQL Workbench and run it.
 -- Safe to run again: nothing is dropped or changed once it exists.
--- Works on MySQL 8.0+ and MariaDB 10.6+.
+-- Works on MySQL 8.0.29+ and MariaDB 10.6+.
 --
 -- This file equals the result of every migration in sql/migrations (a test compares the
 -- two), so a database made from it is at the latest version. A database that already
@@ -48,6 +48,15 @@ CREATE TABLE IF NOT EXISTS boards (
   KEY ix_boards_user_id_id (user_id, id),
   CONSTRAINT fk_boards_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_520_ci;
+
+-- users.board_count moves with every board written or deleted, inside the same statement
+-- (why a trigger, and why BEFORE: sql/migrations/0008_boards_count_triggers.sql).
+-- IF NOT EXISTS needs MySQL 8.0.29+ (MariaDB 10.1+).
+CREATE TRIGGER IF NOT EXISTS boards_count_insert BEFORE INSERT ON boards FOR EACH ROW
+  UPDATE users SET board_count = board_count + 1, updated_at = updated_at WHERE id = NEW.user_id;
+
+CREATE TRIGGER IF NOT EXISTS boards_count_delete BEFORE DELETE ON boards FOR EACH ROW
+  UPDATE users SET board_count = board_count - 1, updated_at = updated_at WHERE id = OLD.user_id;
 
 -- Bearer tokens: only the SHA-256 of a token is kept; the unique key is the sign-in lookup.
 CREATE TABLE IF NOT EXISTS tokens (
@@ -119,6 +128,7 @@ FROM (
   UNION ALL SELECT 5, 'boards_comment_count', 'ac0b7879c0b33b63d7fb6c53573fd3d8c6d2c3372683760b73acd96f461b1f1c'
   UNION ALL SELECT 6, 'users_counts', 'ba1b2e3dcaca599b8ddb19f1a8892fa00e9113b94c42a1bf611822b17748e33e'
   UNION ALL SELECT 7, 'users_board_count_backfill', 'e708d807bec287d34bd09e15914878986533e5cd78e2322d7bbc9a0329ce7e73'
+  UNION ALL SELECT 8, 'boards_count_triggers', 'ccc26a6a0897d217c793795d09f87202ada79b858b847f73cf0be90dbd5e39c4'
 ) AS migrations
 WHERE NOT EXISTS (SELECT 1 FROM schema_migrations)
   AND EXISTS (SELECT 1 FROM information_schema.COLUMNS

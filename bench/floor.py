@@ -25,7 +25,6 @@ SESSION_SETUP = load_sql("service/session_setup")
 BOARD_BY_ID = load_sql("boards/by_id")
 BOARDS_PAGE = load_sql("boards/page")
 INSERT_BOARD = load_sql("boards/insert")
-ADD_BOARD_COUNT = load_sql("users/add_board_count")
 CREDENTIALS_BY_EMAIL = load_sql("users/credentials_by_email")
 
 USER_FIELDS = ("id", "name", "email", "role", "created_at", "updated_at")
@@ -103,12 +102,7 @@ def create_app():
         body = request.get_json()
         title, content = body["title"].strip(), body.get("content", "").strip()
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        # oz's transaction: the author's board count first, then the board, committed together.
-        cursor()
-        local.connection.begin()
-        query(ADD_BOARD_COUNT, id=g.me["id"])
         board_id = query(INSERT_BOARD, user_id=g.me["id"], title=title, content=content, now=now).lastrowid
-        local.connection.commit()
         row = {"id": board_id, "title": title, "content": content, "user_id": g.me["id"],
                "author": g.me["name"], "comments": 0, "created_at": now, "updated_at": now}
         return board_json(row), 201, {"Location": url_for("board", board_id=board_id)}

@@ -68,6 +68,9 @@ def schema_snapshot(config):
                         "WHERE r.CONSTRAINT_SCHEMA = %s ORDER BY r.TABLE_NAME, r.CONSTRAINT_NAME",
         "checks": "SELECT TABLE_NAME, CONSTRAINT_NAME, CONSTRAINT_TYPE FROM information_schema.TABLE_CONSTRAINTS "
                   "WHERE TABLE_SCHEMA = %s ORDER BY TABLE_NAME, CONSTRAINT_NAME",
+        "triggers": "SELECT TRIGGER_NAME, EVENT_MANIPULATION, EVENT_OBJECT_TABLE, ACTION_TIMING, "
+                    "ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = %s "
+                    "ORDER BY TRIGGER_NAME",
         "database": "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME "
                     "FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s",
     }

@@ -146,8 +146,6 @@ FOLLOW_PLANS = [
     ("follows/following_page", {"user_id": "many", "before_id": "follow", "limit": 21}),
     ("users/add_follow_counts", {"follower_id": "many", "followee_id": "few"}),
     ("users/subtract_follow_counts", {"follower_id": "many", "followee_id": "few"}),
-    ("users/add_board_count", {"id": "many"}),
-    ("users/subtract_board_count", {"id": "many"}),
     ("profiles/by_name", {"name": "name", "me": "many"}),
     ("feed/page_by_boards", {"me": "many", "before_id": None, "limit": 21}),
     ("feed/page_by_boards", {"me": "many", "before_id": "board", "limit": 21}),
