@@ -469,7 +469,7 @@ def check_targets(results, scenario_list, deep, feed):
         targets.append((f"{label}: oz ≥ 0.75 × floor", f"{floor_ratio:.2f}", floor_ratio >= 0.75))
         targets.append((f"{label}: oz ≥ 0.9 × alternative", f"{alternative_ratio:.2f}", alternative_ratio >= 0.9))
         targets.append((f"{label}: oz ≤ 2 SQL statements per request", f"{oz['sql_per_request']:.2f}",
-                        oz["sql_per_request"] <= 2s + 0.05))
+                        oz["sql_per_request"] <= 2 + 0.05))
     post_rps = results[("oz", "post_board")]["rps"]
     targets.append((f"POST /boards: oz ≥ {POST_BOARD_RPS_KEPT} × its {POST_BOARD_RPS_BEFORE} req/s before issue 14",
                     f"{ratio(post_rps, POST_BOARD_RPS_BEFORE):.2f}",
