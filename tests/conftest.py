@@ -22,6 +22,7 @@ import requests
 
 from app import create_app
 from db import load_schema, load_sql
+from redis_server import DEFAULT_ADDRESS, PrivateRedis, answers_ping
 
 # The tests check behaviour, not hashing cost: a cheap hash keeps hundreds of sign-ups fast.
 TEST_PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
@@ -212,6 +213,29 @@ class Accounts:
 @pytest.fixture
 def accounts(app, client):
     return Accounts(app, client)
+
+
+@pytest.fixture
+def alice(accounts):
+    return accounts.member("alice")
+
+
+@pytest.fixture
+def bob(accounts):
+    return accounts.member("bob")
+
+
+@pytest.fixture(scope="session")
+def redis_uri():
+    """The machine's Redis when one answers on 6379, else a private redis-server."""
+    if answers_ping(DEFAULT_ADDRESS):
+        yield "redis://{}:{}".format(*DEFAULT_ADDRESS)
+        return
+    server = PrivateRedis()
+    try:
+        yield server.uri
+    finally:
+        server.stop()
 
 
 def pytest_terminal_summary(terminalreporter, config):

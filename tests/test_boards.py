@@ -7,11 +7,6 @@ from conftest import next_link
 
 
 @pytest.fixture
-def alice(accounts):
-    return accounts.member("alice")
-
-
-@pytest.fixture
 def write(client):
     def write(account, title="Hello", content="First post"):
         response = client.post("/boards", json={"title": title, "content": content}, auth=account.auth)

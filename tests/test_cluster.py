@@ -23,7 +23,6 @@ from app_process import AppProcess
 from conftest import TEST_PASSWORD_HASH_METHOD, next_link
 from db import load_schema
 from galera_cluster import GaleraCluster
-from redis_server import DEFAULT_ADDRESS, PrivateRedis, answers_ping
 
 FAILED_LOGINS_ALLOWED = 10
 LOAD_SECONDS = 20
@@ -53,19 +52,6 @@ def every_node_synced_afterwards(cluster):
             cluster.start_node(node)
     cluster.wait_synced(cluster.nodes)
     cluster.wait_routed(cluster.nodes)
-
-
-@pytest.fixture(scope="module")
-def redis_uri():
-    """The machine's Redis when one answers on 6379, else a private redis-server."""
-    if answers_ping(DEFAULT_ADDRESS):
-        yield "redis://{}:{}".format(*DEFAULT_ADDRESS)
-        return
-    server = PrivateRedis()
-    try:
-        yield server.uri
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

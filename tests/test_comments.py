@@ -13,16 +13,6 @@ from test_boards import StatementCounter
 
 
 @pytest.fixture
-def alice(accounts):
-    return accounts.member("alice")
-
-
-@pytest.fixture
-def bob(accounts):
-    return accounts.member("bob")
-
-
-@pytest.fixture
 def board(client, alice):
     response = client.post("/boards", json={"title": "Hello", "content": "First post"}, auth=alice.auth)
     assert response.status_code == 201, response.json

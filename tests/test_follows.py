@@ -15,16 +15,6 @@ from versions import utc_now
 CONCURRENT_CLIENTS = 50
 
 
-@pytest.fixture
-def alice(accounts):
-    return accounts.member("alice")
-
-
-@pytest.fixture
-def bob(accounts):
-    return accounts.member("bob")
-
-
 def counts(sql, user_id):
     return sql("SELECT board_count, follower_count, following_count FROM users WHERE id = %s", user_id)[0]
 

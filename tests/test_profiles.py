@@ -5,11 +5,6 @@ from urllib.parse import quote
 import pytest
 
 
-@pytest.fixture
-def alice(accounts):
-    return accounts.member("alice")
-
-
 def profile(client, viewer, name):
     return client.get(f"/profiles/{quote(name, safe='')}", auth=viewer.auth)
 

@@ -11,22 +11,9 @@ import pytest
 
 import auth
 from app import create_app
-from redis_server import DEFAULT_ADDRESS, PrivateRedis, answers_ping, free_port
+from redis_server import free_port
 
 FAILED_LOGINS_ALLOWED = 10
-
-
-@pytest.fixture(scope="session")
-def redis_uri():
-    """The machine's Redis when one answers on 6379, else a private redis-server."""
-    if answers_ping(DEFAULT_ADDRESS):
-        yield "redis://{}:{}".format(*DEFAULT_ADDRESS)
-        return
-    server = PrivateRedis()
-    try:
-        yield server.uri
-    finally:
-        server.stop()
 
 
 @pytest.fixture(params=["memory", "redis"])
