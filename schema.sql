@@ -58,15 +58,16 @@ CREATE TRIGGER IF NOT EXISTS boards_count_insert BEFORE INSERT ON boards FOR EAC
 CREATE TRIGGER IF NOT EXISTS boards_count_delete BEFORE DELETE ON boards FOR EACH ROW
   UPDATE users SET board_count = board_count - 1, updated_at = updated_at WHERE id = OLD.user_id;
 
--- Bearer tokens: only the SHA-256 of a token is kept; the unique key is the sign-in lookup.
+-- Bearer tokens: only the SHA-256 of a token is kept. It is the primary key, so the sign-in
+-- lookup goes straight to the row (migration 0009); id names a token in GET and DELETE /tokens.
 CREATE TABLE IF NOT EXISTS tokens (
   id         BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   user_id    BIGINT UNSIGNED NOT NULL,
   token_hash BINARY(32) NOT NULL,
   created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
   expires_at DATETIME(6) NOT NULL,
-  PRIMARY KEY (id),
-  UNIQUE KEY uq_tokens_token_hash (token_hash),
+  PRIMARY KEY (token_hash),
+  UNIQUE KEY uq_tokens_id (id),
   KEY ix_tokens_user_id_id (user_id, id),
   CONSTRAINT fk_tokens_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_520_ci;
@@ -129,6 +130,7 @@ FROM (
   UNION ALL SELECT 6, 'users_counts', 'ba1b2e3dcaca599b8ddb19f1a8892fa00e9113b94c42a1bf611822b17748e33e'
   UNION ALL SELECT 7, 'users_board_count_backfill', 'e708d807bec287d34bd09e15914878986533e5cd78e2322d7bbc9a0329ce7e73'
   UNION ALL SELECT 8, 'boards_count_triggers', 'ccc26a6a0897d217c793795d09f87202ada79b858b847f73cf0be90dbd5e39c4'
+  UNION ALL SELECT 9, 'tokens_keyed_by_hash', '019691d99cdf9bf37d89cb57c2e37d7b1dc449b70e5e59f43a077744127742a6'
 ) AS migrations
 WHERE NOT EXISTS (SELECT 1 FROM schema_migrations)
   AND EXISTS (SELECT 1 FROM information_schema.COLUMNS

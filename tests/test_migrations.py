@@ -144,6 +144,31 @@ def test_upgrading_a_database_made_by_the_old_schema_sql_keeps_every_row(new_dat
     assert schema_snapshot(config) == schema_snapshot(reference)
 
 
+def test_tokens_keyed_by_hash_keeps_every_token_and_its_id(new_database):
+    """0009 rebuilds tokens around a new primary key: no token lost, ids go on where they were."""
+    config = new_database()
+    upgrade(config, target=8)
+    seed_old_database(config, users=2, boards=0)
+    with connect(config) as connection:
+        cursor = connection.cursor()
+        cursor.executemany("INSERT INTO tokens (user_id, token_hash, expires_at) "
+                           "VALUES (%s, UNHEX(SHA2(%s, 256)), '2099-01-01')",
+                           [(1 + n % 2, f"token {n}") for n in range(5)])
+    tokens_before = query(config, "SELECT * FROM tokens ORDER BY id")
+
+    assert [m.name for m in upgrade(config)] == ["tokens_keyed_by_hash"]
+
+    assert query(config, "SELECT * FROM tokens ORDER BY id") == tokens_before
+    with connect(config) as connection:
+        cursor = connection.cursor()
+        cursor.execute("INSERT INTO tokens (user_id, token_hash, expires_at) "
+                       "VALUES (1, UNHEX(SHA2('token 5', 256)), '2099-01-01')")
+        assert cursor.lastrowid == tokens_before[-1]["id"] + 1
+    assert query(config, "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
+                         "WHERE TABLE_SCHEMA = %s AND TABLE_NAME = 'tokens' AND INDEX_NAME = 'PRIMARY'",
+                 config["MYSQL_DB"]) == [{"INDEX_NAME": "PRIMARY", "COLUMN_NAME": "token_hash"}]
+
+
 def test_the_new_schema_sql_loaded_over_an_old_database_leaves_the_changes_to_upgrade(new_database):
     config = new_database(create=False)
     load_schema(config, SCHEMA_BEFORE_MIGRATIONS)

@@ -161,12 +161,12 @@ def test_a_token_request_costs_one_sql_statement_and_no_password_hash(client, ac
     assert len(statements) == 3  # the token, then the board
 
 
-def test_the_token_lookup_is_one_row_by_the_unique_key(client, accounts, sql):
+def test_the_token_lookup_is_one_row_by_the_primary_key(client, accounts, sql):
     token = mint(client, accounts.member())
     plan = sql("EXPLAIN " + auth.USER_BY_TOKEN.replace("%(token_hash)s", "%s").replace("%(now)s", "%s"),
                auth.token_digest(token), utc_now())
     tokens = next(row for row in plan if row["table"] == "t")
-    assert tokens["key"] == "uq_tokens_token_hash"
+    assert tokens["key"] == "PRIMARY"
     assert tokens["type"] in ("const", "eq_ref")
 
 

@@ -1,4 +1,4 @@
--- The one query of a Bearer sign-in: the token's user, found by the unique key on token_hash,
+-- The one query of a Bearer sign-in: the token's user, found by token_hash (the primary key),
 -- while the token lives. The user's columns are those of users/credentials_by_email.sql
 -- (without password_hash), so both sign-ins give the routes the same row.
 SELECT t.id AS token_id, u.id, u.name, u.email, u.role, u.created_at, u.updated_at, u.following_count
