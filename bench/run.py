@@ -241,8 +241,11 @@ def fresh_database(env, users, boards, tree=REPO):
 def export_commit(commit, directory):
     """The files of `commit` (git archive) in `directory`, to run oz as it was then."""
     directory.mkdir()
-    archive = subprocess.run(["git", "archive", commit], cwd=REPO, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(directory)], input=archive, check=True)
+    archive = subprocess.run(["git", "archive", commit], cwd=REPO, capture_output=True)
+    if archive.returncode:
+        raise SystemExit(f"oz-before needs commit {commit} of this repository (a full clone; in a shallow "
+                         f"one, `git fetch --unshallow`): {archive.stderr.decode().strip()}")
+    subprocess.run(["tar", "-x", "-C", str(directory)], input=archive.stdout, check=True)
     return directory
 
 
