@@ -1,4 +1,5 @@
-"""Benchmark oz against its floor (bare Flask + MySQLdb) and an alternative (FastAPI + asyncmy).
+"""Benchmark oz against its floor (bare Flask + MySQLdb), an alternative (FastAPI + asyncmy)
+and itself before issues 12-15 (oz-before).
 
     .venv/bin/python bench/run.py            # what `make bench` runs
     .venv/bin/python bench/run.py --duration 3 --rounds 1 --deep-boards 200000   # a quick look
@@ -468,7 +469,7 @@ def report(results, scenario_list, deep, feed, servers, meta, targets):
         "(HTTP Basic); the floor runs the same SQL with nothing verified; the alternative does no "
         "authentication. oz-before is oz at " + BEFORE_COMMIT + ", before issues 12-15, on its own copy of "
         "the data. The (Bearer) rows send a token from POST /tokens instead of the password, to the "
-        "servers that take tokens, each server running them right after their Basic twin.",
+        "servers that take tokens, each server running them next to their Basic twin.",
         "",
         "| scenario | server | req/s | p50 ms | p99 ms | non-2xx | SQL/req | oz/this | by round |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
