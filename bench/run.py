@@ -566,7 +566,7 @@ def main():
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--servers", default=",".join(SERVERS),
-                        help=f"which to run (oz, floor and alternative always): {', '.join(SERVERS)}")
+                        help=f"which to run ({', '.join(COMPARED)} always): {', '.join(SERVERS)}")
     parser.add_argument("--no-readme", action="store_true", help="leave bench/README.md as it is")
     args = parser.parse_args()
     if not shutil.which("wrk"):
