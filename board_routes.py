@@ -8,7 +8,7 @@ from auth import create_auth, require_owner
 from blueprint import Blueprint
 from db import load_sql
 from errors import documented_errors
-from pagination import LINK_HEADER, page_of
+from pagination import LINK_HEADER, fetch_page
 from schemas import BoardCreate, BoardOut, BoardPageArgs, BoardPatch, BoardUpdate, PageArgs
 from versions import (ETAG_HEADER, IF_MATCH_PARAMETER, check_written, etag_header,
                       expected_version, utc_now)
@@ -40,11 +40,8 @@ def create_board_blueprint(mysql):
     def boards_page(page, author_id=None):
         """One page of boards, newest first, with the Link to the next."""
         if author_id is None:
-            rows = mysql.fetch_all(BOARDS_PAGE, before_id=page["before_id"], limit=page["limit"] + 1)
-        else:
-            rows = mysql.fetch_all(BOARDS_PAGE_BY_AUTHOR, user_id=author_id,
-                                   before_id=page["before_id"], limit=page["limit"] + 1)
-        return page_of(rows, page["limit"])
+            return fetch_page(mysql, BOARDS_PAGE, page)
+        return fetch_page(mysql, BOARDS_PAGE_BY_AUTHOR, page, user_id=author_id)
 
     def change_board(board_id, changes):
         """Apply a PUT or PATCH for the author or an admin; return the new board."""

@@ -8,7 +8,7 @@ from auth import create_auth, require_owner
 from blueprint import Blueprint
 from db import load_sql
 from errors import documented_errors
-from pagination import AFTER, LINK_HEADER, page_of
+from pagination import AFTER, LINK_HEADER, fetch_page
 from schemas import CommentIn, CommentOut, CommentPageArgs
 from versions import (ETAG_HEADER, IF_MATCH_PARAMETER, check_written, etag_header,
                       expected_version, utc_now)
@@ -52,9 +52,7 @@ def create_comment_blueprint(mysql):
         @documented_errors(blp, 401, 404)
         def get(self, page, board_id):
             """A board's comments, oldest first (404 when there is no such board)."""
-            rows = mysql.fetch_all(COMMENTS_PAGE_BY_BOARD, board_id=board_id,
-                                   after_id=page["after_id"], limit=page["limit"] + 1)
-            comments, headers = page_of(rows, page["limit"], AFTER)
+            comments, headers = fetch_page(mysql, COMMENTS_PAGE_BY_BOARD, page, AFTER, board_id=board_id)
             # Only an empty page needs to tell "no comments" from "no such board".
             if not comments and mysql.fetch_one(BOARD_BY_ID, id=board_id) is None:
                 abort(404, message="No such board.")

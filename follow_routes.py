@@ -7,7 +7,7 @@ from auth import create_auth
 from blueprint import Blueprint
 from db import load_sql
 from errors import documented_errors
-from pagination import LINK_HEADER, page_of
+from pagination import LINK_HEADER, fetch_page
 from schemas import BoardOut, PageArgs, ProfileOut, UserOut
 from user_routes import shown_to
 from versions import utc_now
@@ -59,9 +59,7 @@ def create_follow_blueprint(mysql):
 
     def people_page(statement, page, user_id):
         """One page of followers or followed, most recent follow first (404 for no such user)."""
-        rows = mysql.fetch_all(statement, user_id=user_id, before_id=page["before_id"],
-                               limit=page["limit"] + 1)
-        people, headers = page_of(rows, page["limit"], key="follow_id")
+        people, headers = fetch_page(mysql, statement, page, key="follow_id", user_id=user_id)
         # Only an empty page needs to tell "nobody" from "no such user".
         if not people and mysql.fetch_one(USER_BY_ID, id=user_id) is None:
             abort(404, message="No such user.")
@@ -143,8 +141,6 @@ def create_follow_blueprint(mysql):
             me = auth.current_user()
             statement = (FEED_PAGE_BY_FOLLOWS if me["following_count"] <= FEED_FOLLOWS_DRIVEN_UP_TO
                          else FEED_PAGE_BY_BOARDS)
-            rows = mysql.fetch_all(statement, me=me["id"], before_id=page["before_id"],
-                                   limit=page["limit"] + 1)
-            return page_of(rows, page["limit"])
+            return fetch_page(mysql, statement, page, me=me["id"])
 
     return blp

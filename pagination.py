@@ -1,28 +1,36 @@
-"""Keyset pagination: the cursor, and the Link header that leads to the next page."""
+"""Keyset pagination: the cursor, one page's fetch, and the Link header to the next page."""
 
 import base64
 import binascii
+from urllib.parse import urlencode
 
-from flask import request, url_for
+from flask import request
 from marshmallow import ValidationError, fields
 
 # Which way a list runs from the last id of the previous page, written into its cursors.
 BEFORE = "before:"  # newest first: the next page holds the smaller ids
 AFTER = "after:"  # oldest first (a board's comments): the next page holds the larger ids
 
+# Where each direction's loaded cursor lands in the page arguments, and the name the page
+# query gives that parameter.
+CURSOR_ATTRIBUTES = {BEFORE: "before_id", AFTER: "after_id"}
+
 
 class Cursor(fields.String):
     """An opaque cursor naming the last id of the previous page; loads as that id.
 
     A list reads only the cursors of its own direction: any other value is invalid (422).
+    An empty cursor (`?cursor=`) is the first page, as no cursor is.
     """
 
     def __init__(self, direction=BEFORE, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(attribute=CURSOR_ATTRIBUTES[direction], load_default=None, **kwargs)
         self.direction = direction
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
+        if not text:
+            return None
         try:
             decoded = base64.urlsafe_b64decode(text.encode("ascii")).decode("ascii")
         except (UnicodeError, binascii.Error):
@@ -37,21 +45,32 @@ def encode_cursor(last_id, direction=BEFORE):
     return base64.urlsafe_b64encode(f"{direction}{last_id}".encode("ascii")).decode("ascii")
 
 
-def page_of(rows, limit, direction=BEFORE, key="id"):
-    """Split a page query's rows (fetched with limit + 1) into the page and its headers.
+def fetch_page(mysql, query, page, direction=BEFORE, key="id", **params):
+    """Run a page query and return (rows, headers): one page and the Link to the next.
 
-    The extra row only tells that a next page exists; the Link header points at it and
-    keeps the request's other query parameters (a filter, the limit). `direction` is the
-    way the page query runs, which the next page's cursor carries on; `key` names the column
-    the query pages by (a list of followers pages by the follow's id, not the user's).
+    `page` holds the loaded page arguments (limit, the cursor's id, a filter such as
+    user_id). The query takes :limit, :before_id or :after_id, and `params`; it is asked for
+    one row more than the page holds, which only tells that a next page exists. `key` names
+    the column the query pages by (a list of followers pages by the follow's id).
     """
+    cursor_attribute = CURSOR_ATTRIBUTES[direction]
+    limit = page["limit"]
+    rows = mysql.fetch_all(query, **params, **{cursor_attribute: page[cursor_attribute]}, limit=limit + 1)
     if len(rows) <= limit:
         return rows, {}
-    page = rows[:limit]
-    query = request.args.to_dict()
-    query.update(limit=limit, cursor=encode_cursor(page[-1][key], direction))
-    next_url = url_for(request.endpoint, **request.view_args, **query, _external=True)
-    return page, {"Link": f'<{next_url}>; rel="next"'}
+    rows = rows[:limit]
+    return rows, {"Link": f'<{next_page_url(page, cursor_attribute, encode_cursor(rows[-1][key], direction))}>; rel="next"'}
+
+
+def next_page_url(page, cursor_attribute, cursor):
+    """This path with the operation's own arguments and the next cursor, nothing else.
+
+    Built from what the schema loaded, never from the raw query string: a parameter the
+    operation does not take is not carried on, and none can reach url_for's own arguments.
+    """
+    query = {name: value for name, value in page.items() if name != cursor_attribute and value is not None}
+    query["cursor"] = cursor
+    return f"{request.base_url}?{urlencode(query)}"
 
 
 LINK_HEADER = {

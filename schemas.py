@@ -196,15 +196,13 @@ class CommentOut(RowOut):
 
 class PageArgs(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
-    cursor = Cursor(load_default=None, attribute="before_id",
-                    metadata={"description": "Opaque: the value from the previous page's Link header."})
+    cursor = Cursor(metadata={"description": "Opaque: the value from the previous page's Link header."})
 
 
 class CommentPageArgs(Schema):
     """A page of comments: oldest first, so its cursor leads on to the newer ones."""
     limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
-    cursor = Cursor(AFTER, load_default=None, attribute="after_id",
-                    metadata={"description": "Opaque: the value from the previous page's Link header."})
+    cursor = Cursor(AFTER, metadata={"description": "Opaque: the value from the previous page's Link header."})
 
 
 class BoardPageArgs(PageArgs):

@@ -8,7 +8,7 @@ from auth import create_auth, hash_password, require_owner
 from blueprint import Blueprint
 from db import load_sql
 from errors import documented_errors
-from pagination import LINK_HEADER, page_of
+from pagination import LINK_HEADER, fetch_page
 from schemas import PageArgs, UserCreate, UserOut, UserPatch, UserUpdate
 from versions import (ETAG_HEADER, IF_MATCH_PARAMETER, check_written, etag_header,
                       expected_version, utc_now)
@@ -110,8 +110,7 @@ def create_user_blueprint(mysql):
         def get(self, page):
             """List users, newest first (emails only where you may see them)."""
             me = auth.current_user()
-            rows = mysql.fetch_all(USERS_PAGE, before_id=page["before_id"], limit=page["limit"] + 1)
-            users, headers = page_of(rows, page["limit"])
+            users, headers = fetch_page(mysql, USERS_PAGE, page)
             return [shown_to(me, user) for user in users], headers
 
     # GET /users/me: the signed-in user.
