@@ -25,6 +25,9 @@ DELETE_USER_TOKENS = load_sql("tokens/delete_by_user")
 
 # A token cannot mint tokens, so a stolen one cannot extend its own life.
 BASIC_ONLY = [{"basicAuth": []}]
+# A token in a cache is a password in a cache (OAuth 2.0 asks the same of token responses).
+NO_STORE_HEADER = {"Cache-Control": {"description": "no-store: the token must not be cached.",
+                                     "schema": {"type": "string"}}}
 # Logging out is a token's own business: a password names no token.
 TOKEN_ONLY = [{"bearerAuth": []}]
 
@@ -40,7 +43,7 @@ def create_token_blueprint(mysql):
         @blp.doc(operationId="createToken", security=BASIC_ONLY)
         @auth.basic_only
         @blp.arguments(TokenCreate(), required=False)
-        @blp.response(201, NewToken)
+        @blp.response(201, NewToken, headers=NO_STORE_HEADER)
         @documented_errors(blp, 401, 429)
         def post(self, new):
             """Sign in with email and password (HTTP Basic only, not a token) for a token.
@@ -62,7 +65,8 @@ def create_token_blueprint(mysql):
                 return token_id, expires_at
 
             token_id, expires_at = mysql.in_transaction(mint)
-            return {"token": token, "id": token_id, "expires_at": expires_at, "user": me}
+            return ({"token": token, "id": token_id, "expires_at": expires_at, "user": me},
+                    {"Cache-Control": "no-store"})
 
         @blp.doc(operationId="listTokens")
         @auth.login_required

@@ -62,6 +62,12 @@ def test_signing_in_answers_201_with_the_token_its_id_expiry_and_user(client, ac
     assert sql("SELECT id FROM tokens WHERE user_id = %s", alice.id) == [{"id": body["id"]}]
 
 
+def test_a_new_token_is_never_cached(client, accounts):
+    response = client.post("/tokens", auth=accounts.member().auth)
+    assert response.status_code == 201
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_a_token_has_at_least_256_random_bits(client, accounts):
     alice = accounts.member()
     tokens = {mint(client, alice) for _ in range(5)}
