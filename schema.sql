@@ -23,8 +23,10 @@ CREATE TABLE IF NOT EXISTS users (
   password_hash   VARCHAR(255) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
   role            ENUM('member', 'admin') NOT NULL DEFAULT 'member',
   created_at      DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-  updated_at      DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
-  -- A profile's counts, kept by the statements that write boards and follows.
+  -- The row's version (its ETag): written by oz when the account's own fields change.
+  updated_at      DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+  -- A profile's counts: board_count by the triggers below, the follow counts by the
+  -- statements that write follows (docs/counters.md).
   board_count     INT UNSIGNED NOT NULL DEFAULT 0,
   follower_count  INT UNSIGNED NOT NULL DEFAULT 0,
   following_count INT UNSIGNED NOT NULL DEFAULT 0,
@@ -40,8 +42,8 @@ CREATE TABLE IF NOT EXISTS boards (
   -- Up to 20,000 characters of up to 4 bytes each: more than TEXT's 64 KiB.
   content       MEDIUMTEXT NOT NULL,
   created_at    DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-  updated_at    DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
-  -- Kept by the statements that write and delete comments.
+  updated_at    DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
+  -- Kept by the statements that write and delete comments (docs/counters.md).
   comment_count INT UNSIGNED NOT NULL DEFAULT 0,
   PRIMARY KEY (id),
   -- Serves one author's boards newest first (and the foreign key).
@@ -53,10 +55,10 @@ CREATE TABLE IF NOT EXISTS boards (
 -- (why a trigger, and why BEFORE: sql/migrations/0008_boards_count_triggers.sql).
 -- IF NOT EXISTS needs MySQL 8.0.29+ (MariaDB 10.1+).
 CREATE TRIGGER IF NOT EXISTS boards_count_insert BEFORE INSERT ON boards FOR EACH ROW
-  UPDATE users SET board_count = board_count + 1, updated_at = updated_at WHERE id = NEW.user_id;
+  UPDATE users SET board_count = board_count + 1 WHERE id = NEW.user_id;
 
 CREATE TRIGGER IF NOT EXISTS boards_count_delete BEFORE DELETE ON boards FOR EACH ROW
-  UPDATE users SET board_count = board_count - 1, updated_at = updated_at WHERE id = OLD.user_id;
+  UPDATE users SET board_count = board_count - 1 WHERE id = OLD.user_id;
 
 -- Bearer tokens: only the SHA-256 of a token is kept. It is the primary key, so the sign-in
 -- lookup goes straight to the row (migration 0009); id names a token in GET and DELETE /tokens.
@@ -80,7 +82,7 @@ CREATE TABLE IF NOT EXISTS comments (
   user_id    BIGINT UNSIGNED NOT NULL,
   content    VARCHAR(2000) NOT NULL,
   created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
-  updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),
+  updated_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
   PRIMARY KEY (id),
   KEY ix_comments_board_id_id (board_id, id),
   KEY ix_comments_user_id_board_id (user_id, board_id),
@@ -131,6 +133,7 @@ FROM (
   UNION ALL SELECT 7, 'users_board_count_backfill', 'e708d807bec287d34bd09e15914878986533e5cd78e2322d7bbc9a0329ce7e73'
   UNION ALL SELECT 8, 'boards_count_triggers', 'ccc26a6a0897d217c793795d09f87202ada79b858b847f73cf0be90dbd5e39c4'
   UNION ALL SELECT 9, 'tokens_keyed_by_hash', '019691d99cdf9bf37d89cb57c2e37d7b1dc449b70e5e59f43a077744127742a6'
+  UNION ALL SELECT 10, 'updated_at_written_by_oz', 'e796429a3418d4db92df57714b41f1969662f132852b3704b0c214a62c2eb413'
 ) AS migrations
 WHERE NOT EXISTS (SELECT 1 FROM schema_migrations)
   AND EXISTS (SELECT 1 FROM information_schema.COLUMNS

@@ -156,7 +156,7 @@ def test_tokens_keyed_by_hash_keeps_every_token_and_its_id(new_database):
                            [(1 + n % 2, f"token {n}") for n in range(5)])
     tokens_before = query(config, "SELECT * FROM tokens ORDER BY id")
 
-    assert [m.name for m in upgrade(config)] == ["tokens_keyed_by_hash"]
+    assert [m.name for m in upgrade(config, target=9)] == ["tokens_keyed_by_hash"]
 
     assert query(config, "SELECT * FROM tokens ORDER BY id") == tokens_before
     with connect(config) as connection:
@@ -167,6 +167,38 @@ def test_tokens_keyed_by_hash_keeps_every_token_and_its_id(new_database):
     assert query(config, "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS "
                          "WHERE TABLE_SCHEMA = %s AND TABLE_NAME = 'tokens' AND INDEX_NAME = 'PRIMARY'",
                  config["MYSQL_DB"]) == [{"INDEX_NAME": "PRIMARY", "COLUMN_NAME": "token_hash"}]
+
+
+def test_updated_at_written_by_oz_keeps_every_version_and_the_board_counts(new_database):
+    """0010 drops ON UPDATE from updated_at and rewrites the count triggers: nothing else moves."""
+    config = new_database()
+    upgrade(config, target=9)
+    seed_old_database(config, users=3, boards=12)
+    users_before = query(config, "SELECT id, updated_at, board_count FROM users ORDER BY id")
+    boards_before = query(config, "SELECT id, updated_at FROM boards ORDER BY id")
+
+    assert [m.name for m in upgrade(config)] == ["updated_at_written_by_oz"]
+
+    assert query(config, "SELECT id, updated_at, board_count FROM users ORDER BY id") == users_before
+    assert query(config, "SELECT id, updated_at FROM boards ORDER BY id") == boards_before
+    with connect(config) as connection:
+        cursor = connection.cursor()
+        cursor.execute("INSERT INTO boards (user_id, title, content) VALUES (1, 't', 'c')")
+        cursor.execute("UPDATE users SET follower_count = follower_count + 1 WHERE id = 1")
+    user = query(config, "SELECT updated_at, board_count FROM users WHERE id = 1")[0]
+    assert user == {"updated_at": users_before[0]["updated_at"], "board_count": users_before[0]["board_count"] + 1}
+
+
+def test_updated_at_written_by_oz_can_run_again(new_database):
+    config = new_database()
+    upgrade(config)
+    migration = migrations.read_migrations()[9]
+    with connect(config) as connection:
+        cursor = connection.cursor()
+        for statement in migration.statements():
+            cursor.execute(statement)
+    assert query(config, "SELECT COUNT(*) AS n FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = %s",
+                 config["MYSQL_DB"]) == [{"n": 2}]
 
 
 def test_the_new_schema_sql_loaded_over_an_old_database_leaves_the_changes_to_upgrade(new_database):

@@ -3,5 +3,4 @@
 UPDATE users AS u
 SET u.board_count = (SELECT COUNT(*) FROM boards AS b WHERE b.user_id = u.id),
     u.follower_count = (SELECT COUNT(*) FROM follows AS f WHERE f.followee_id = u.id),
-    u.following_count = (SELECT COUNT(*) FROM follows AS f WHERE f.follower_id = u.id),
-    u.updated_at = u.updated_at
+    u.following_count = (SELECT COUNT(*) FROM follows AS f WHERE f.follower_id = u.id)

@@ -3,6 +3,5 @@
 -- account's own fields (its ETag), which a follow does not change.
 UPDATE users
 SET follower_count = follower_count + (id = %(followee_id)s),
-    following_count = following_count + (id = %(follower_id)s),
-    updated_at = updated_at
+    following_count = following_count + (id = %(follower_id)s)
 WHERE id IN (%(follower_id)s, %(followee_id)s)

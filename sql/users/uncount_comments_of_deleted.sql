@@ -7,6 +7,5 @@ UPDATE (SELECT board_id, COUNT(*) AS n
         WHERE user_id = %(id)s
         GROUP BY board_id) AS c
 STRAIGHT_JOIN boards AS b ON b.id = c.board_id
-SET b.comment_count = b.comment_count - c.n,
-    b.updated_at = b.updated_at
+SET b.comment_count = b.comment_count - c.n
 WHERE b.user_id <> %(id)s

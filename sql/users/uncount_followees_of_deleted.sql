@@ -4,6 +4,5 @@
 -- value (the accounts' ETags).
 UPDATE follows AS f
 STRAIGHT_JOIN users AS u ON u.id = f.followee_id
-SET u.follower_count = u.follower_count - 1,
-    u.updated_at = u.updated_at
+SET u.follower_count = u.follower_count - 1
 WHERE f.follower_id = %(id)s

@@ -3,6 +3,5 @@
 -- would rather scan users), one row per follower. updated_at keeps its value (their ETags).
 UPDATE follows AS f
 STRAIGHT_JOIN users AS u ON u.id = f.follower_id
-SET u.following_count = u.following_count - 1,
-    u.updated_at = u.updated_at
+SET u.following_count = u.following_count - 1
 WHERE f.followee_id = %(id)s
