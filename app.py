@@ -4,20 +4,23 @@ import os
 
 from flask_smorest import Api
 
+from auth import SignInResponses, create_auth
 from board_routes import create_board_blueprint
+from cli import register_commands
 from comment_routes import create_comment_blueprint
-from commands import register_commands
-from db import DEFAULT_QUERY_TIMEOUT, MySQL
-from errors import register_error_handlers
+from core.db import DEFAULT_QUERY_TIMEOUT, PersistentMySQL
+from core.errors import register_error_handlers
+from core.framework import OzFlask
+from core.request_log import init_request_log
+from core.throttle import init_throttle
+from feed_routes import create_feed_blueprint
 from follow_routes import create_follow_blueprint
-from flask_classes import Flask
-from request_log import init_request_log
+from health_routes import create_health_blueprint
+from page_routes import create_page_blueprint
+from profile_routes import create_profile_blueprint
 from schemas import document_partial_updates
-from service_routes import create_service_blueprint
-from throttle import init_throttle
 from token_routes import create_token_blueprint
 from user_routes import create_user_blueprint
-from web_routes import create_web_blueprint
 
 ONE_MIB = 1024 * 1024
 
@@ -42,11 +45,11 @@ def config_from_env(env=os.environ):
 API_SETTINGS = {
     "API_TITLE": "oz",
     "API_VERSION": "1.0",
-    # 3.0: the Swagger UI served by web_routes renders OpenAPI 3.0 documents.
+    # 3.0: the Swagger UI served by page_routes renders OpenAPI 3.0 documents.
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/",
     "OPENAPI_JSON_PATH": "openapi.json",
-    # web_routes serves /swagger-ui from local files: smorest's own page loads from a CDN and
+    # page_routes serves /swagger-ui from local files: smorest's own page loads from a CDN and
     # starts from an inline script that the pages' Content-Security-Policy refuses.
     "OPENAPI_SWAGGER_UI_PATH": None,
     "API_SPEC_OPTIONS": {
@@ -82,7 +85,7 @@ API_SETTINGS = {
 
 def create_app(config=None):
     """Build the oz application; `config` overrides settings (the tests use it)."""
-    app = Flask(__name__)
+    app = OzFlask(__name__)
     app.config.update(
         MAX_CONTENT_LENGTH=ONE_MIB,
         PASSWORD_HASH_METHOD="scrypt",
@@ -92,16 +95,19 @@ def create_app(config=None):
     app.config.update(config or {})
     init_request_log(app)
 
-    mysql = MySQL(app)
-    api = Api(app)
-    api.register_blueprint(create_user_blueprint(mysql))
-    api.register_blueprint(create_board_blueprint(mysql))
-    api.register_blueprint(create_comment_blueprint(mysql))
-    api.register_blueprint(create_follow_blueprint(mysql))
-    api.register_blueprint(create_token_blueprint(mysql))
-    api.register_blueprint(create_service_blueprint(mysql))
+    mysql = PersistentMySQL(app)
+    auth = create_auth(mysql)
+    api = Api(app, spec_kwargs={"extra_plugins": [SignInResponses()]})
+    api.register_blueprint(create_user_blueprint(mysql, auth))
+    api.register_blueprint(create_board_blueprint(mysql, auth))
+    api.register_blueprint(create_comment_blueprint(mysql, auth))
+    api.register_blueprint(create_follow_blueprint(mysql, auth))
+    api.register_blueprint(create_profile_blueprint(mysql, auth))
+    api.register_blueprint(create_feed_blueprint(mysql, auth))
+    api.register_blueprint(create_token_blueprint(mysql, auth))
+    api.register_blueprint(create_health_blueprint(mysql))
     document_partial_updates(api.spec)
-    app.register_blueprint(create_web_blueprint())
+    app.register_blueprint(create_page_blueprint())
     register_error_handlers(app)
     init_throttle(app)
     register_commands(app, mysql)

@@ -7,6 +7,7 @@ is gone, fails on the very next request in every worker process.
 
 import functools
 import hashlib
+from http import HTTPStatus
 import hmac
 import re
 import secrets
@@ -16,13 +17,12 @@ from collections import OrderedDict
 
 from flask import current_app, g, request
 from flask_smorest import abort
+from apispec import BasePlugin
 from flask_httpauth import HTTPBasicAuth, HTTPTokenAuth, MultiAuth
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from db import load_sql
-from errors import error_body
-from throttle import count_failed_login, one_guess_at_a_time, refuse_while_locked_out
-from versions import utc_now
+from core.db import load_sql, utc_now
+from core.throttle import count_failed_login, one_guess_at_a_time, refuse_while_locked_out
 
 CREDENTIALS_BY_EMAIL = load_sql("users/credentials_by_email")
 USER_BY_TOKEN = load_sql("tokens/user_by_token")
@@ -87,34 +87,7 @@ def unknown_user_hash(method):
     return generate_password_hash(secrets.token_urlsafe(), method=method)
 
 
-class PageFriendlyChallenge:
-    """Flask-HTTPAuth's error handler, leaving WWW-Authenticate out of the HTML pages' errors.
-
-    With the header, the browser would pop up its Basic-auth dialog over the page's form;
-    curl and other API clients still get it. Flask-HTTPAuth adds the header to whatever the
-    error handler returns, so it is taken out after that, in the error path only.
-    """
-
-    def error_handler(self, f):
-        respond_with_challenge = super().error_handler(f)
-
-        @functools.wraps(f)
-        def respond(*args, **kwargs):
-            response = respond_with_challenge(*args, **kwargs)
-            name, value = PAGE_REQUEST_HEADER
-            if request.headers.get(name) == value:
-                del response.headers["WWW-Authenticate"]
-            return response
-
-        self.auth_error_callback = respond
-        return respond
-
-
-class BasicAuth(PageFriendlyChallenge, HTTPBasicAuth):
-    """HTTP Basic: the account's email and password."""
-
-
-class TokenAuth(PageFriendlyChallenge, HTTPTokenAuth):
+class TokenAuth(HTTPTokenAuth):
     """Authorization: Bearer <token>, the scheme's name in any case (RFC 9110 says so)."""
 
     def is_compatible_auth(self, headers):
@@ -149,26 +122,49 @@ class Auth(MultiAuth):
 
         return protect(f) if f else protect
 
+    def require_for(self, blp):
+        """Every operation of this blueprint needs a signed-in user: 401 before anything else.
+
+        The 401 is documented on every operation that declares security (SignInResponses).
+        """
+        blp.before_request(self.login_required(signed_in))
+
     def basic_only(self, view):
         """Protect a view with Basic alone: a token (or anything but Basic) gets Basic's 401."""
-        return only(self.basic, view)
+        return self.basic.login_required(view)
 
     def token_only(self, view):
         """Protect a view with a token alone: a password (or no token) gets the token's 401."""
-        return only(self.token, view)
+        return self.token.login_required(view)
 
 
-def only(auth, view):
-    """The view behind one auth: a request in another scheme gets that auth's 401 at once."""
-    protected = auth.login_required(view)
+def signed_in():
+    """Nothing more to do: login_required has let the request through."""
 
-    @functools.wraps(view)
-    def decorated(*args, **kwargs):
-        if not auth.is_compatible_auth(request.headers):
-            return auth.auth_error_callback(401)
-        return protected(*args, **kwargs)
 
-    return decorated
+class SignInResponses(BasePlugin):
+    """An apispec plugin: every operation that takes sign-in documents its 401.
+
+    An operation is public when it declares `security: []` (sign-up, /health); every other
+    one falls under the document's default security, Basic or Bearer.
+    """
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in operations.values():
+            if operation.get("security") != []:
+                operation.setdefault("responses", {}).setdefault("401", HTTPStatus.UNAUTHORIZED.name)
+
+
+def challenge(auth):
+    """The WWW-Authenticate header of a 401, except on the pages' own requests.
+
+    With the header, the browser would pop up its Basic-auth dialog over the page's form;
+    curl and other API clients still get it.
+    """
+    name, value = PAGE_REQUEST_HEADER
+    if request.headers.get(name) == value:
+        return {}
+    return {"WWW-Authenticate": auth.authenticate_header()}
 
 
 def new_token():
@@ -188,7 +184,7 @@ def current_token_id():
 
 def create_auth(mysql):
     """The auth the blueprints protect their routes with: Basic or a Bearer token."""
-    basic = BasicAuth(realm="oz")
+    basic = HTTPBasicAuth(realm="oz")
     token_auth = TokenAuth(scheme="Bearer", realm="oz")
 
     @basic.verify_password
@@ -233,25 +229,35 @@ def create_auth(mysql):
     def get_user_roles(user):
         return user["role"]
 
+    # The error handlers answer through the app's JSON error handler (abort), which sends
+    # the challenge only where it is wanted.
     @basic.error_handler
     def basic_error(status):
         if status == 401:
-            return error_body(401, "Wrong or missing email and password (HTTP Basic)."), 401
-        return forbidden()
+            abort(401, message="Wrong or missing email and password (HTTP Basic).", headers=challenge(basic))
+        forbidden()
 
     @token_auth.error_handler
     def token_error(status):
         if status != 401:
-            return forbidden()
+            forbidden()
         if token_auth.is_compatible_auth(request.headers):
-            return error_body(401, "Wrong, expired or revoked token (HTTP Bearer)."), 401
-        return error_body(401, "This operation takes a token (Authorization: Bearer), not a password."), 401
+            abort(401, message="Wrong, expired or revoked token (HTTP Bearer).", headers=challenge(token_auth))
+        abort(401, message="This operation takes a token (Authorization: Bearer), not a password.",
+              headers=challenge(token_auth))
 
     return Auth(basic, token_auth)
 
 
 def forbidden():
-    return error_body(403, "You are not allowed to do this."), 403
+    abort(403, message="You are not allowed to do this.")
+
+
+def shown_to(viewer, user):
+    """The user as the viewer may see it: the email only for themself and admins."""
+    if viewer["role"] == "admin" or viewer["id"] == user["id"]:
+        return user
+    return {key: value for key, value in user.items() if key != "email"}
 
 
 def require_owner(user, owner_id):

@@ -4,14 +4,13 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import abort
 
-from auth import create_auth, require_owner
-from blueprint import Blueprint
-from db import load_sql
-from errors import documented_errors
-from pagination import AFTER, LINK_HEADER, fetch_page
+from auth import require_owner
+from core.db import load_sql, utc_now
+from core.errors import documented_errors
+from core.etags import ETAG_HEADER, IF_MATCH_PARAMETER, etag_header, write_if_match
+from core.framework import ApiBlueprint
+from core.pagination import AFTER, LINK_HEADER, fetch_page
 from schemas import CommentIn, CommentOut, CommentPageArgs
-from versions import (ETAG_HEADER, IF_MATCH_PARAMETER, check_written, etag_header,
-                      expected_version, utc_now)
 
 COMMENT_BY_ID = load_sql("comments/by_id")
 COMMENTS_PAGE_BY_BOARD = load_sql("comments/page_by_board")
@@ -26,43 +25,33 @@ BOARD_BY_ID = load_sql("boards/by_id")
 LOCATION_HEADER = {"Location": {"description": "The new comment's URL.", "schema": {"type": "string"}}}
 
 
-def create_comment_blueprint(mysql):
-    blp = Blueprint("comments", __name__, description="Comments on boards, oldest first.")
-    auth = create_auth(mysql)
+def create_comment_blueprint(mysql, auth):
+    blp = ApiBlueprint("comments", __name__, description="Comments on boards, oldest first.")
+    auth.require_for(blp)
 
     def get_comment(comment_id):
         """The comment with this id (404), with its board's author."""
-        comment = mysql.fetch_one(COMMENT_BY_ID, id=comment_id)
-        if comment is None:
-            abort(404, message="No such comment.")
-        return comment
-
-    def require_deleter(user, comment):
-        """Answer 403 unless the user wrote the comment, wrote its board, or is an admin."""
-        if user["id"] != comment["board_author_id"]:
-            require_owner(user, comment["user_id"])
+        return mysql.fetch_one_or_404(COMMENT_BY_ID, "No such comment.", id=comment_id)
 
     # GET /boards/<id>/comments: a board's comments, oldest first; POST: write one.
     @blp.route("/boards/<int:board_id>/comments")
     class BoardComments(MethodView):
         @blp.doc(operationId="listComments")
-        @auth.login_required
         @blp.arguments(CommentPageArgs(), location="query")
         @blp.response(200, CommentOut(many=True), headers=LINK_HEADER)
-        @documented_errors(blp, 401, 404)
+        @documented_errors(blp, 404)
         def get(self, page, board_id):
             """A board's comments, oldest first (404 when there is no such board)."""
             comments, headers = fetch_page(mysql, COMMENTS_PAGE_BY_BOARD, page, AFTER, board_id=board_id)
             # Only an empty page needs to tell "no comments" from "no such board".
-            if not comments and mysql.fetch_one(BOARD_BY_ID, id=board_id) is None:
-                abort(404, message="No such board.")
+            if not comments:
+                mysql.fetch_one_or_404(BOARD_BY_ID, "No such board.", id=board_id)
             return comments, headers
 
         @blp.doc(operationId="createComment")
-        @auth.login_required
         @blp.arguments(CommentIn())
         @blp.response(201, CommentOut, headers=LOCATION_HEADER)
-        @documented_errors(blp, 401, 404, 409)
+        @documented_errors(blp, 404, 409)
         def post(self, new_comment, board_id):
             """Comment on a board; the author is the signed-in user."""
             me = auth.current_user()
@@ -84,48 +73,40 @@ def create_comment_blueprint(mysql):
     @blp.route("/comments/<int:comment_id>")
     class Comment(MethodView):
         @blp.doc(operationId="getComment")
-        @auth.login_required
         @blp.response(200, CommentOut, headers=ETAG_HEADER)
-        @documented_errors(blp, 401, 404)
+        @documented_errors(blp, 404)
         def get(self, comment_id):
             """One comment, with its ETag."""
             comment = get_comment(comment_id)
             return comment, etag_header(comment)
 
-        @blp.doc(operationId="updateComment")
-        @auth.login_required
+        @blp.doc(operationId="updateComment", parameters=[IF_MATCH_PARAMETER])
         @blp.arguments(CommentIn())
         @blp.response(200, CommentOut)
-        @blp.doc(parameters=[IF_MATCH_PARAMETER])
-        @documented_errors(blp, 401, 403, 404, 412)
+        @documented_errors(blp, 403, 404, 412)
         def patch(self, changes, comment_id):
             """Change a comment's content: its author or an admin."""
             comment = get_comment(comment_id)
             require_owner(auth.current_user(), comment["user_id"])
-            expected_updated_at = expected_version(comment)
             now = utc_now()
-            cursor = mysql.execute(UPDATE_COMMENT, id=comment_id, content=changes["content"], now=now,
-                                   expected_updated_at=expected_updated_at)
-            check_written(cursor, expected_updated_at)
+            write_if_match(mysql, UPDATE_COMMENT, comment, id=comment_id, content=changes["content"], now=now)
             return {**comment, **changes, "updated_at": now}
 
-        @blp.doc(operationId="deleteComment")
-        @auth.login_required
+        @blp.doc(operationId="deleteComment", parameters=[IF_MATCH_PARAMETER])
         @blp.response(204)
-        @blp.doc(parameters=[IF_MATCH_PARAMETER])
-        @documented_errors(blp, 401, 403, 404, 409, 412)
+        @documented_errors(blp, 403, 404, 409, 412)
         def delete(self, comment_id):
             """Delete a comment: its author, the board's author or an admin."""
             comment = get_comment(comment_id)
-            require_deleter(auth.current_user(), comment)
-            expected_updated_at = expected_version(comment)
+            me = auth.current_user()
+            if me["id"] != comment["board_author_id"]:
+                require_owner(me, comment["user_id"])
 
             def delete():
                 # The board's row first, as when writing a comment; a comment deleted or
                 # changed meanwhile ends in 404 or 412, which rolls the count back too.
                 mysql.execute(SUBTRACT_COMMENT_COUNT, id=comment["board_id"])
-                cursor = mysql.execute(DELETE_COMMENT, id=comment_id, expected_updated_at=expected_updated_at)
-                check_written(cursor, expected_updated_at)
+                write_if_match(mysql, DELETE_COMMENT, comment, id=comment_id)
 
             mysql.in_transaction(delete)
 

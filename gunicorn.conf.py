@@ -6,7 +6,7 @@ per worker; above 1 it uses gthread workers, each thread with its own MySQL conn
 
 import os
 
-from request_log import lean_log_records
+from core.request_log import lean_log_records
 
 wsgi_app = "app:create_app()"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"

@@ -6,7 +6,7 @@ a role at sign-up) is simply not there, and marshmallow rejects it as unknown (4
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from pagination import AFTER, Cursor
+from core.pagination import AFTER, Cursor
 
 ROLES = ("member", "admin")
 
@@ -100,39 +100,7 @@ class UserPatch(NotEmpty):
                          metadata={"description": "Admins only; a member who sends it gets 403."})
 
 
-# Field types whose values MySQLdb already hands over as JSON needs them: INT columns as
-# int, VARCHAR and TEXT columns as str.
-AS_STORED = (fields.Integer, fields.String)
-
-
-class RowOut(Schema):
-    """An output schema for the dicts the routes build from SQL rows.
-
-    marshmallow's generic dump (an accessor, a missing-value check and a format call per
-    field) cost more than the query for a page of boards. A row already holds each field
-    under its name, and its integers and strings as JSON needs them, so this reads the row
-    directly and asks only the other fields (the timestamps) to format their value. A key
-    that is absent (a hidden email) is left out, as marshmallow does.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # (name, format) for each field to dump; a format of None sends the value as stored.
-        self.row_fields = [(name, None if type(field) in AS_STORED else field._serialize)
-                           for name, field in self.dump_fields.items()]
-
-    def _serialize(self, obj, *, many=False):
-        if many:
-            return [self._serialize(row) for row in obj]
-        dumped = {}
-        for name, format_value in self.row_fields:
-            if name in obj:
-                value = obj[name]
-                dumped[name] = value if format_value is None else format_value(value, name, obj)
-        return dumped
-
-
-class UserOut(RowOut):
+class UserOut(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     email = fields.String(metadata={"description": "Only shown to the user themself and to admins."})
@@ -156,7 +124,7 @@ class BoardPatch(NotEmpty):
     content = content_field()
 
 
-class BoardOut(RowOut):
+class BoardOut(Schema):
     id = fields.Integer(required=True)
     title = fields.String(required=True)
     content = fields.String(required=True)
@@ -169,7 +137,7 @@ class BoardOut(RowOut):
     updated_at = UtcDateTime(required=True)
 
 
-class ProfileOut(RowOut):
+class ProfileOut(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     created_at = UtcDateTime(required=True)
@@ -184,7 +152,7 @@ class CommentIn(Schema):
     content = trimmed(validate.Length(1, 2000), not_blank, metadata=NOT_BLANK, required=True)
 
 
-class CommentOut(RowOut):
+class CommentOut(Schema):
     id = fields.Integer(required=True)
     board_id = fields.Integer(required=True)
     content = fields.String(required=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from granian import Granian
 from granian.constants import Interfaces
 
-from request_log import lean_log_records
+from core.request_log import lean_log_records
 
 
 def create_server(target="app:create_app", env=os.environ):

@@ -5,12 +5,11 @@ from datetime import timedelta
 from flask.views import MethodView
 from flask_smorest import abort
 
-from auth import create_auth, current_token_id, new_token
-from blueprint import Blueprint
-from db import load_sql
-from errors import documented_errors
+from auth import current_token_id, new_token
+from core.db import load_sql, utc_now
+from core.errors import documented_errors
+from core.framework import ApiBlueprint
 from schemas import NewToken, TokenCreate, TokenOut
-from versions import utc_now
 
 # How many live tokens one user may hold: minting one more deletes the oldest. A user's
 # expired tokens are deleted whenever that user mints a token, so the table stays bounded.
@@ -32,10 +31,9 @@ NO_STORE_HEADER = {"Cache-Control": {"description": "no-store: the token must no
 TOKEN_ONLY = [{"bearerAuth": []}]
 
 
-def create_token_blueprint(mysql):
-    blp = Blueprint("tokens", __name__, url_prefix="/tokens",
+def create_token_blueprint(mysql, auth):
+    blp = ApiBlueprint("tokens", __name__, url_prefix="/tokens",
                     description="Bearer tokens: sign in once with the password, log out, log out everywhere.")
-    auth = create_auth(mysql)
 
     # POST /tokens: sign in for a token; GET /tokens: my live tokens; DELETE /tokens: all of them.
     @blp.route("")
@@ -44,7 +42,7 @@ def create_token_blueprint(mysql):
         @auth.basic_only
         @blp.arguments(TokenCreate(), required=False)
         @blp.response(201, NewToken, headers=NO_STORE_HEADER)
-        @documented_errors(blp, 401, 429)
+        @documented_errors(blp, 429)
         def post(self, new):
             """Sign in with email and password (HTTP Basic only, not a token) for a token.
 
@@ -71,7 +69,6 @@ def create_token_blueprint(mysql):
         @blp.doc(operationId="listTokens")
         @auth.login_required
         @blp.response(200, TokenOut(many=True))
-        @documented_errors(blp, 401)
         def get(self):
             """Your live tokens, newest first (at most 10, so not paginated); never the tokens themselves."""
             tokens = mysql.fetch_all(LIVE_TOKENS, user_id=auth.current_user()["id"], now=utc_now())
@@ -81,7 +78,6 @@ def create_token_blueprint(mysql):
         @blp.doc(operationId="deleteAllTokens")
         @auth.login_required
         @blp.response(204)
-        @documented_errors(blp, 401)
         def delete(self):
             """Log out everywhere: every token of yours stops working, the one sent included."""
             mysql.execute(DELETE_USER_TOKENS, user_id=auth.current_user()["id"])
@@ -92,7 +88,6 @@ def create_token_blueprint(mysql):
         @blp.doc(operationId="deleteCurrentToken", security=TOKEN_ONLY)
         @auth.token_only
         @blp.response(204)
-        @documented_errors(blp, 401)
         def delete(self):
             """Log out: the token this request is sent with stops working.
 
@@ -107,7 +102,7 @@ def create_token_blueprint(mysql):
         @blp.doc(operationId="deleteToken")
         @auth.login_required
         @blp.response(204)
-        @documented_errors(blp, 401, 404)
+        @documented_errors(blp, 404)
         def delete(self, token_id):
             """Revoke one of your tokens; an admin, anyone's.
 

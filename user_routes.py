@@ -4,14 +4,13 @@ from flask import url_for
 from flask.views import MethodView
 from flask_smorest import abort
 
-from auth import create_auth, hash_password, require_owner
-from blueprint import Blueprint
-from db import load_sql
-from errors import documented_errors
-from pagination import LINK_HEADER, fetch_page
+from auth import hash_password, require_owner, shown_to
+from core.db import load_sql, utc_now
+from core.errors import documented_errors
+from core.etags import ETAG_HEADER, IF_MATCH_PARAMETER, etag_header, write_if_match
+from core.framework import ApiBlueprint
+from core.pagination import LINK_HEADER, fetch_page
 from schemas import PageArgs, UserCreate, UserOut, UserPatch, UserUpdate
-from versions import (ETAG_HEADER, IF_MATCH_PARAMETER, check_written, etag_header,
-                      expected_version, utc_now)
 
 INSERT_USER = load_sql("users/insert")
 USER_BY_ID = load_sql("users/by_id")
@@ -31,23 +30,12 @@ DELETE_USER_TOKENS = load_sql("tokens/delete_by_user")
 LOCATION_HEADER = {"Location": {"description": "The new user's URL.", "schema": {"type": "string"}}}
 
 
-def shown_to(viewer, user):
-    """The user as the viewer may see it: the email only for themself and admins."""
-    if viewer["role"] == "admin" or viewer["id"] == user["id"]:
-        return user
-    return {key: value for key, value in user.items() if key != "email"}
-
-
-def create_user_blueprint(mysql):
-    blp = Blueprint("users", __name__, url_prefix="/users", description="Accounts.")
-    auth = create_auth(mysql)
+def create_user_blueprint(mysql, auth):
+    blp = ApiBlueprint("users", __name__, url_prefix="/users", description="Accounts.")
 
     def get_user(user_id):
-        """The user with this id, or 404."""
-        user = mysql.fetch_one(USER_BY_ID, id=user_id)
-        if user is None:
-            abort(404, message="No such user.")
-        return user
+        """The user with this id (404)."""
+        return mysql.fetch_one_or_404(USER_BY_ID, "No such user.", id=user_id)
 
     def change_user(user_id, changes):
         """Apply a PUT or PATCH for the user themself or an admin; return the new user."""
@@ -56,23 +44,14 @@ def create_user_blueprint(mysql):
         require_owner(me, user["id"])
         if "role" in changes and me["role"] != "admin":
             abort(403, message="Only admins may change roles.")
-        expected_updated_at = expected_version(user)
         password = changes.pop("password", None)
         password_hash = hash_password(password) if password else None  # slow: before the transaction
         now = utc_now()
 
         def write():
-            cursor = mysql.execute(
-                UPDATE_USER,
-                id=user_id,
-                name=changes.get("name"),
-                email=changes.get("email"),
-                password_hash=password_hash,
-                role=changes.get("role"),
-                now=now,
-                expected_updated_at=expected_updated_at,
-            )
-            check_written(cursor, expected_updated_at)
+            write_if_match(mysql, UPDATE_USER, user, id=user_id, name=changes.get("name"),
+                           email=changes.get("email"), password_hash=password_hash,
+                           role=changes.get("role"), now=now)
             if password:
                 # A new password signs every token of the user out, the one sent included.
                 mysql.execute(DELETE_USER_TOKENS, user_id=user_id)
@@ -106,7 +85,6 @@ def create_user_blueprint(mysql):
         @auth.login_required
         @blp.arguments(PageArgs(), location="query")
         @blp.response(200, UserOut(many=True), headers=LINK_HEADER)
-        @documented_errors(blp, 401)
         def get(self, page):
             """List users, newest first (emails only where you may see them)."""
             me = auth.current_user()
@@ -119,7 +97,6 @@ def create_user_blueprint(mysql):
         @blp.doc(operationId="getMe")
         @auth.login_required
         @blp.response(200, UserOut, headers=ETAG_HEADER)
-        @documented_errors(blp, 401)
         def get(self):
             """The signed-in user, email included."""
             me = auth.current_user()
@@ -131,42 +108,38 @@ def create_user_blueprint(mysql):
         @blp.doc(operationId="getUser")
         @auth.login_required
         @blp.response(200, UserOut, headers=ETAG_HEADER)
-        @documented_errors(blp, 401, 404)
+        @documented_errors(blp, 404)
         def get(self, user_id):
             """One user, with its ETag."""
             user = get_user(user_id)
             return shown_to(auth.current_user(), user), etag_header(user)
 
-        @blp.doc(operationId="replaceUser")
+        @blp.doc(operationId="replaceUser", parameters=[IF_MATCH_PARAMETER])
         @auth.login_required
         @blp.arguments(UserUpdate())
         @blp.response(200, UserOut)
-        @blp.doc(parameters=[IF_MATCH_PARAMETER])
-        @documented_errors(blp, 401, 403, 404, 409, 412)
+        @documented_errors(blp, 403, 404, 409, 412)
         def put(self, changes, user_id):
             """Replace name and email (and optionally the password): the user or an admin."""
             return change_user(user_id, changes)
 
-        @blp.doc(operationId="updateUser")
+        @blp.doc(operationId="updateUser", parameters=[IF_MATCH_PARAMETER])
         @auth.login_required
         @blp.arguments(UserPatch())
         @blp.response(200, UserOut)
-        @blp.doc(parameters=[IF_MATCH_PARAMETER])
-        @documented_errors(blp, 401, 403, 404, 409, 412)
+        @documented_errors(blp, 403, 404, 409, 412)
         def patch(self, changes, user_id):
             """Change some of name, email, password; role by admins only."""
             return change_user(user_id, changes)
 
-        @blp.doc(operationId="deleteUser")
+        @blp.doc(operationId="deleteUser", parameters=[IF_MATCH_PARAMETER])
         @auth.login_required
         @blp.response(204)
-        @blp.doc(parameters=[IF_MATCH_PARAMETER])
-        @documented_errors(blp, 401, 403, 404, 412)
+        @documented_errors(blp, 403, 404, 412)
         def delete(self, user_id):
             """Delete the account and all its boards: the user or an admin."""
             user = get_user(user_id)
             require_owner(auth.current_user(), user["id"])
-            expected_updated_at = expected_version(user)
 
             def delete_account():
                 """One transaction: the counts the cascade would leave wrong, then the DELETE.
@@ -183,8 +156,7 @@ def create_user_blueprint(mysql):
                 mysql.execute(UNCOUNT_COMMENTS_OF_DELETED, id=user_id)
                 mysql.execute(UNCOUNT_FOLLOWEES_OF_DELETED, id=user_id)
                 mysql.execute(UNCOUNT_FOLLOWERS_OF_DELETED, id=user_id)
-                cursor = mysql.execute(DELETE_USER, id=user_id, expected_updated_at=expected_updated_at)
-                check_written(cursor, expected_updated_at)
+                write_if_match(mysql, DELETE_USER, user, id=user_id)
 
             mysql.in_transaction(delete_account)
 

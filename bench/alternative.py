@@ -18,7 +18,7 @@ from fastapi import FastAPI, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 # The same loader and sql/ files as oz: only what surrounds the queries differs.
-from db import load_sql
+from core.db import load_sql
 
 SESSION_SETUP = load_sql("service/session_setup")
 BOARD_BY_ID = load_sql("boards/by_id")

@@ -19,7 +19,7 @@ from flask import Flask, abort, g, request, url_for
 from MySQLdb.constants import CLIENT
 
 # The same loader and sql/ files as oz: only what surrounds the queries differs.
-from db import load_sql
+from core.db import load_sql
 
 SESSION_SETUP = load_sql("service/session_setup")
 BOARD_BY_ID = load_sql("boards/by_id")

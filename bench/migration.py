@@ -27,7 +27,7 @@ from run import (AUTHORIZATION, BENCH_USER, BOARD_BODY, REPO, RESULTS, SERVERS, 
                  connect, database_settings, flask)
 
 sys.path.insert(0, str(REPO))
-import migrations  # noqa: E402  (the repository is on the path only from here)
+from core import migrations  # noqa: E402  (the repository is on the path only from here)
 
 DATABASE = "oz_bench_migration"
 DEMO_MIGRATIONS = REPO / "bench" / "big_table_migrations"

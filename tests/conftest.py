@@ -21,7 +21,7 @@ import pytest
 import requests
 
 from app import create_app
-from db import load_schema, load_sql
+from core.db import load_schema, load_sql
 from redis_server import DEFAULT_ADDRESS, PrivateRedis, answers_ping
 
 # The tests check behaviour, not hashing cost: a cheap hash keeps hundreds of sign-ups fast.

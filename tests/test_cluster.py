@@ -21,7 +21,7 @@ import requests
 from app import create_app
 from app_process import AppProcess
 from conftest import TEST_PASSWORD_HASH_METHOD, next_link
-from db import load_schema
+from core.db import load_schema
 from galera_cluster import GaleraCluster
 
 FAILED_LOGINS_ALLOWED = 10

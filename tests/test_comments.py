@@ -8,7 +8,7 @@ import requests
 
 from conftest import next_link
 from live_server import serving
-from pagination import encode_cursor
+from core.pagination import encode_cursor
 from test_boards import StatementCounter
 
 

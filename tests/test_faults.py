@@ -17,7 +17,7 @@ import pytest
 
 from app import create_app
 from conftest import connect
-from db import load_schema
+from core.db import load_schema
 from private_server import PrivateServer
 
 CONNECT_TIMEOUT = 2

@@ -8,7 +8,7 @@ each kind.
 import pytest
 
 from conftest import next_link
-from follow_routes import FEED_FOLLOWS_DRIVEN_UP_TO
+from feed_routes import FEED_FOLLOWS_DRIVEN_UP_TO
 
 # A reader who follows few people (the follows-driven statement) and one who follows many
 # (the boards-driven statement).

@@ -8,9 +8,9 @@ import pytest
 import requests
 
 from conftest import next_link
-from db import load_sql
+from core.db import load_sql
 from live_server import serving
-from versions import utc_now
+from core.db import utc_now
 
 CONCURRENT_CLIENTS = 50
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app import create_app
 from live_server import serving
-from pagination import AFTER, encode_cursor
+from core.pagination import AFTER, encode_cursor
 
 TESTS_DIR = Path(__file__).parent
 EXAMPLES_PER_OPERATION = int(os.environ.get("OZ_FUZZ_EXAMPLES", "100"))

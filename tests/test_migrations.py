@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import migrations
+from core import migrations
 from app import create_app
 from conftest import connect
-from db import load_schema, load_sql
+from core.db import load_schema, load_sql
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # schema.sql as it was before migrations existed: the databases already out there.
@@ -246,7 +246,7 @@ def test_two_upgraders_at_once_apply_each_migration_once(new_database, migration
     config = new_database()
     # Holds the lock long enough for the second process to arrive and wait.
     add_migration(migrations_copy, "DO SLEEP(2);\n", name="slow")
-    script = ("import json, sys, migrations; "
+    script = ("import json, sys; from core import migrations; "
               "done = migrations.upgrade(json.loads(sys.argv[1]), directory=sys.argv[2]); "
               "print('applied', [m.version for m in done])")
     processes = [subprocess.Popen([sys.executable, "-c", script, json.dumps(config), str(migrations_copy)],

@@ -2,7 +2,7 @@
 
 import pytest
 
-from db import load_schema, load_sql
+from core.db import load_schema, load_sql
 
 
 def test_loading_the_schema_twice_does_no_harm(app_config, sql, accounts):

@@ -1,6 +1,6 @@
 """flask seed: sample users who can sign in, and boards spread over them."""
 
-from seed import SEED_PASSWORD
+from cli import SEED_PASSWORD
 
 
 def test_seed_adds_users_who_sign_in_and_boards_by_them(app, client, sql):

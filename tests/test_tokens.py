@@ -16,7 +16,7 @@ import pytest
 import requests
 
 import auth
-import db
+from core import db
 from live_server import serving
 from test_races import all_at_once
 from token_routes import LIVE_TOKEN_LIMIT
@@ -158,8 +158,8 @@ def test_a_token_request_costs_one_sql_statement_and_no_password_hash(client, ac
     headers = bearer(mint(client, alice))
     board_url = f"/boards/{client.post('/boards', json={'title': 't'}, headers=headers).json['id']}"
     statements = []
-    run = db.MySQL._run
-    monkeypatch.setattr(db.MySQL, "_run", lambda self, query, params: statements.append(query) or run(self, query, params))
+    run = db.PersistentMySQL._run
+    monkeypatch.setattr(db.PersistentMySQL, "_run", lambda self, query, params: statements.append(query) or run(self, query, params))
     monkeypatch.setattr(auth, "check_password_hash", lambda *args: pytest.fail("a password hash was checked"))
     assert client.get("/users/me", headers=headers).status_code == 200
     assert statements == [auth.USER_BY_TOKEN]

@@ -1,15 +1,8 @@
 """ETags and If-Match: a row's version is its updated_at, so a write can check it in SQL."""
 
-from datetime import datetime, timezone
-
 from flask import request
 from flask_smorest import abort
 from werkzeug.http import quote_etag
-
-
-def utc_now():
-    """The current UTC time as MySQL stores it (naive, microseconds)."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def etag_of(row):
@@ -34,6 +27,21 @@ def expected_version(row):
     abort(412, message="The resource has changed since you read it (If-Match does not match).")
 
 
+def write_if_match(mysql, statement, row, **params):
+    """Run an UPDATE or DELETE of `row` under the request's If-Match.
+
+    The statement takes :expected_updated_at (NULL without If-Match) and matches no row when
+    the row is not that version any more (412) or is gone (404).
+    """
+    expected_updated_at = expected_version(row)
+    cursor = mysql.execute(statement, expected_updated_at=expected_updated_at, **params)
+    if cursor.rowcount:
+        return
+    if expected_updated_at is not None:
+        abort(412, message="The resource changed while you were writing (If-Match does not match).")
+    abort(404, message="The resource was deleted meanwhile.")
+
+
 IF_MATCH_PARAMETER = {
     "in": "header",
     "name": "If-Match",
@@ -42,12 +50,3 @@ IF_MATCH_PARAMETER = {
     "description": "The ETag from a GET; the write happens only if it still matches (else 412).",
 }
 ETAG_HEADER = {"ETag": {"description": "The version of the resource, for If-Match.", "schema": {"type": "string"}}}
-
-
-def check_written(cursor, expected_updated_at):
-    """After a conditional write: no row means it changed (412) or was deleted (404) meanwhile."""
-    if cursor.rowcount:
-        return
-    if expected_updated_at is not None:
-        abort(412, message="The resource changed while you were writing (If-Match does not match).")
-    abort(404, message="The resource was deleted meanwhile.")

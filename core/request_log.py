@@ -32,11 +32,9 @@ def init_request_log(app):
 def lean_log_records():
     """Leave out of every log record what oz's log lines never show, for production servers.
 
-    Finding the caller's file and line walks the stack for each record; thread and process
-    names are looked up for each too. These are the switches of the logging HOWTO's
-    "Optimization" section; they apply to the whole process.
+    Thread and process names are looked up for each record. These are the public switches
+    of the logging HOWTO's "Optimization" section; they apply to the whole process.
     """
-    logging._srcfile = None
     logging.logThreads = False
     logging.logProcesses = False
     logging.logMultiprocessing = False

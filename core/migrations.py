@@ -13,8 +13,7 @@ from pathlib import Path
 
 import MySQLdb
 
-from db import SQL_DIR, load_sql, open_connection
-from versions import utc_now
+from core.db import SQL_DIR, load_sql, open_connection, utc_now
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 FILE_NAME = re.compile(r"(\d{4})_([a-z0-9_]+)\.sql")

@@ -1,10 +1,10 @@
-"""The MySQL connection, the sql/ loader and the few helpers every route uses."""
+"""The MySQL connection kept per thread, transactions, the sql/ loader and the fetch helpers."""
 
 import random
 import select
 import threading
 import time
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 
 import flask_mysqldb
@@ -12,8 +12,10 @@ import MySQLdb
 from MySQLdb.constants import CLIENT, ER, FIELD_TYPE
 from MySQLdb.converters import conversions
 from MySQLdb.times import DateTime2literal, DateTime_or_None
+from flask_smorest import abort
 
-SQL_DIR = Path(__file__).parent / "sql"
+REPOSITORY = Path(__file__).resolve().parent.parent
+SQL_DIR = REPOSITORY / "sql"
 
 # Seconds a statement may wait for the server: a server that hangs (rather than refusing
 # connections) gives a 503, not a request that never ends.
@@ -85,6 +87,11 @@ CONVERSIONS = {**conversions, FIELD_TYPE.DATETIME: datetime_or_none, FIELD_TYPE.
                datetime: datetime_literal}
 
 
+def utc_now():
+    """The current UTC time as MySQL stores it (naive, microseconds)."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
 def load_sql(name):
     """Return the text of sql/<name>.sql; called at import so a missing file fails start-up."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
@@ -93,7 +100,7 @@ def load_sql(name):
 SESSION_SETUP = load_sql("service/session_setup")
 
 
-class MySQL(flask_mysqldb.MySQL):
+class PersistentMySQL(flask_mysqldb.MySQL):
     """flask-mysqldb, keeping one connection per thread open across requests.
 
     flask-mysqldb connects on every request, which costs more than the query itself.
@@ -202,6 +209,13 @@ class MySQL(flask_mysqldb.MySQL):
         """Run a query and return its first row as a dict, or None."""
         return self._run(query, params).fetchone()
 
+    def fetch_one_or_404(self, query, message, **params):
+        """Run a query for one row and return it as a dict; no row answers 404 with `message`."""
+        row = self.fetch_one(query, **params)
+        if row is None:
+            abort(404, message=message)
+        return row
+
     def fetch_all(self, query, **params):
         """Run a query and return all its rows as dicts."""
         return self._run(query, params).fetchall()
@@ -211,7 +225,7 @@ class MySQL(flask_mysqldb.MySQL):
         return self._run(query, params)
 
 
-SCHEMA_FILE = Path(__file__).parent / "schema.sql"
+SCHEMA_FILE = REPOSITORY / "schema.sql"
 SCHEMA_DATABASE_NAME = "`oz`"
 
 

@@ -11,7 +11,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def create_web_blueprint():
+def create_page_blueprint():
     """Build the blueprint for /, /manage-users, /manage-boards and /swagger-ui."""
     bp = Blueprint("web", __name__)
 

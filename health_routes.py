@@ -2,16 +2,16 @@
 
 from flask.views import MethodView
 
-from blueprint import Blueprint
-from db import load_sql
-from errors import documented_errors
+from core.db import load_sql
+from core.errors import documented_errors
+from core.framework import ApiBlueprint
 from schemas import Health
 
 PING = load_sql("service/ping")
 
 
-def create_service_blueprint(mysql):
-    blp = Blueprint("service", __name__, description="The service itself.")
+def create_health_blueprint(mysql):
+    blp = ApiBlueprint("health", __name__, description="The service itself.")
 
     # GET /health: 200 when the database answers, 503 (via the error handler) when not.
     @blp.route("/health")

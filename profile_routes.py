@@ -1,0 +1,48 @@
+"""/profiles/<name> and /users/<id>/boards: a person's page, their counts and their boards."""
+
+from flask.views import MethodView
+
+from core.db import load_sql
+from core.errors import documented_errors
+from core.framework import ApiBlueprint
+from core.pagination import LINK_HEADER, fetch_page
+from schemas import BoardOut, PageArgs, ProfileOut
+
+PROFILE_BY_NAME = load_sql("profiles/by_name")
+BOARDS_PAGE_BY_AUTHOR = load_sql("boards/page_by_author")
+USER_BY_ID = load_sql("users/by_id")
+
+
+def create_profile_blueprint(mysql, auth):
+    blp = ApiBlueprint("profiles", __name__, description="People: their profiles and their boards.")
+    auth.require_for(blp)
+
+    # GET /profiles/<name>: a user by name, with their counts. `path` lets a name hold a "/".
+    @blp.route("/profiles/<path:name>")
+    class Profile(MethodView):
+        @blp.doc(operationId="getProfile")
+        @blp.response(200, ProfileOut)
+        @documented_errors(blp, 404)
+        def get(self, name):
+            """A user's profile by name (URL-encoded; any case and accents, as names are unique)."""
+            profile = mysql.fetch_one_or_404(PROFILE_BY_NAME, "Nobody has that name.",
+                                             name=name.strip(), me=auth.current_user()["id"])
+            # MySQL's EXISTS is 0 or 1; JSON wants false or true.
+            return {**profile, "followed_by_me": bool(profile["followed_by_me"])}
+
+    # GET /users/<id>/boards: one author's boards, as GET /boards?user_id= but 404 for nobody.
+    @blp.route("/users/<int:user_id>/boards")
+    class UserBoards(MethodView):
+        @blp.doc(operationId="listUserBoards")
+        @blp.arguments(PageArgs(), location="query")
+        @blp.response(200, BoardOut(many=True), headers=LINK_HEADER)
+        @documented_errors(blp, 404)
+        def get(self, page, user_id):
+            """One user's boards, newest first (404 when there is no such user)."""
+            boards, headers = fetch_page(mysql, BOARDS_PAGE_BY_AUTHOR, page, user_id=user_id)
+            # Only an empty page needs to tell "no boards" from "no such user".
+            if not boards:
+                mysql.fetch_one_or_404(USER_BY_ID, "No such user.", id=user_id)
+            return boards, headers
+
+    return blp
