@@ -58,7 +58,7 @@ def make_app(name):
         import logging
 
         from app import create_app
-        from request_log import lean_log_records
+        from core.request_log import lean_log_records
 
         lean_log_records()  # as serve.py does
         app = create_app()
