@@ -11,7 +11,7 @@ from core.request_log import lean_log_records
 wsgi_app = "app:create_app()"
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-threads = int(os.environ.get("OZ_THREADS", "1"))
+threads = int(os.environ.get("OZ_THREADS", "2"))
 worker_class = "gthread" if threads > 1 else "sync"
 # A request still running after this many seconds gets its worker restarted; shutdowns
 # wait as long for requests in flight.
