@@ -7,13 +7,14 @@ as root with an empty password, and can be stopped and started again to test out
 import getpass
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import MySQLdb
+
+from helpers import free_port
 
 SERVER_BINARIES = ("mariadbd", "mysqld")
 INSTALL_DB_BINARIES = ("mariadb-install-db", "mysql_install_db")
@@ -23,12 +24,6 @@ SBIN_DIRS = ("/usr/sbin", "/usr/local/sbin", "/usr/libexec")
 def find_binary(names):
     search_path = os.pathsep.join([os.environ.get("PATH", ""), *SBIN_DIRS])
     return next((found for name in names if (found := shutil.which(name, path=search_path))), None)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class PrivateServer:

@@ -9,6 +9,8 @@ import socket
 import subprocess
 import time
 
+from helpers import free_port
+
 DEFAULT_ADDRESS = ("127.0.0.1", 6379)
 
 
@@ -20,12 +22,6 @@ def answers_ping(address, timeout=0.5):
             return connection.recv(16).startswith(b"+PONG")
     except OSError:
         return False
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class PrivateRedis:

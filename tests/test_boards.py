@@ -1,9 +1,9 @@
 """The Boards section of API.md, one rule per test."""
 
-import MySQLdb
 import pytest
 
 from conftest import next_link
+from helpers import StatementCounter
 
 
 @pytest.fixture
@@ -251,20 +251,6 @@ def test_deleting_a_user_removes_their_boards(client, alice, accounts, write, sq
 def test_boards_need_credentials(client):
     assert client.get("/boards").status_code == 401
     assert client.post("/boards", json={"title": "t"}).status_code == 401
-
-
-class StatementCounter:
-    """Counts the statements the app sends through MySQLdb's cursors."""
-
-    def __init__(self, monkeypatch):
-        self.count = 0
-        original = MySQLdb.cursors.BaseCursor.execute
-
-        def counting_execute(cursor, query, args=None):
-            self.count += 1
-            return original(cursor, query, args)
-
-        monkeypatch.setattr(MySQLdb.cursors.BaseCursor, "execute", counting_execute)
 
 
 def test_a_list_page_is_one_statement_whatever_its_size(client, alice, accounts, write, monkeypatch):

@@ -7,9 +7,9 @@ import pytest
 import requests
 
 from conftest import next_link
-from live_server import serving
 from core.pagination import encode_cursor
-from test_boards import StatementCounter
+from helpers import StatementCounter
+from live_server import serving
 
 
 @pytest.fixture

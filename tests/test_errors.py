@@ -6,7 +6,7 @@ import json
 import pytest
 
 from app import create_app
-from private_server import free_port
+from helpers import free_port
 
 FORBIDDEN_WORDS = ("Traceback", "SELECT", "INSERT", "MySQLdb", "OperationalError", "mariadb", "mysql")
 

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from helpers import all_at_once
 from live_server import serving
 
 CONCURRENT_SIGN_UPS = 50
@@ -16,18 +17,6 @@ CONCURRENT_SIGN_UPS = 50
 def base_url(app):
     with serving(app) as url:
         yield url
-
-
-def all_at_once(calls):
-    """Run the calls in threads released together; return their results in order."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait()
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
 
 
 def test_concurrent_identical_sign_ups_create_one_account(base_url, sql):

@@ -1,27 +1,21 @@
 """Bearer tokens: sign in once with the password (POST /tokens), then send the token; log out."""
 
 import base64
-import contextlib
 import hashlib
 import logging
-import os
-import socket
-import subprocess
-import sys
-import time
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from datetime import datetime, timedelta
 
 import pytest
 import requests
 
 import auth
+from app_process import serve_py_process
 from core import db
+from core.db import utc_now
+from helpers import all_at_once
 from live_server import serving
-from test_races import all_at_once
 from token_routes import LIVE_TOKEN_LIMIT
 
-REPO = Path(__file__).resolve().parent.parent
 TOKEN_UNAUTHORIZED_BODY = {"code": 401, "status": "Unauthorized",
                            "message": "Wrong, expired or revoked token (HTTP Bearer)."}
 BASIC_UNAUTHORIZED_BODY = {"code": 401, "status": "Unauthorized",
@@ -42,10 +36,6 @@ def mint(client, account, **body):
 
 def parse_time(text):
     return datetime.fromisoformat(text.removesuffix("Z"))
-
-
-def utc_now():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 # --- signing in ---------------------------------------------------------------------------
@@ -383,44 +373,10 @@ def test_twenty_mints_at_once_leave_at_most_the_limit_alive(app, accounts, sql):
 
 # --- many processes, and the logs -------------------------------------------------------------
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def oz_process(app_config, log_path):
-    """oz's production server (serve.py) in a process of its own, on this run's database."""
-    port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1", "OZ_THREADS": "2",
-           **{key: str(app_config[key]) for key in ("MYSQL_HOST", "MYSQL_PORT", "MYSQL_USER", "MYSQL_PASSWORD",
-                                                    "MYSQL_DB")}}
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen([sys.executable, "serve.py"], cwd=REPO, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log_path.read_text()
-            try:
-                if requests.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert time.monotonic() < deadline, log_path.read_text()
-            time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 def test_revocation_takes_effect_at_once_in_every_process(app_config, client, accounts, tmp_path):
     alice = accounts.member()
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
-    with oz_process(app_config, logs[0]) as first, oz_process(app_config, logs[1]) as second:
+    with serve_py_process(app_config, logs[0]) as first, serve_py_process(app_config, logs[1]) as second:
         for revoke in ("DELETE /tokens/current", "DELETE /tokens", "password change"):
             token = mint(client, alice)
             for url in (first, second):  # each process has seen the token work
