@@ -8,7 +8,7 @@ from core.db import load_sql, utc_now
 from core.errors import documented_errors
 from core.etags import ETAG_HEADER, IF_MATCH_PARAMETER, etag_header, write_if_match
 from core.framework import ApiBlueprint
-from core.pagination import LINK_HEADER, fetch_page
+from core.pagination import fetch_page
 from schemas import BoardCreate, BoardOut, BoardPageArgs, BoardPatch, BoardUpdate
 
 INSERT_BOARD = load_sql("boards/insert")
@@ -42,8 +42,7 @@ def create_board_blueprint(mysql, auth):
     @blp.route("")
     class Boards(MethodView):
         @blp.doc(operationId="listBoards")
-        @blp.arguments(BoardPageArgs(), location="query")
-        @blp.response(200, BoardOut(many=True), headers=LINK_HEADER)
+        @blp.keyset_list(BoardPageArgs, BoardOut)
         def get(self, page):
             """List boards, newest first; ?user_id= keeps one author's."""
             if "user_id" in page:

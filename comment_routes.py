@@ -9,7 +9,7 @@ from core.db import load_sql, utc_now
 from core.errors import documented_errors
 from core.etags import ETAG_HEADER, IF_MATCH_PARAMETER, etag_header, write_if_match
 from core.framework import ApiBlueprint
-from core.pagination import AFTER, LINK_HEADER, fetch_page
+from core.pagination import AFTER, fetch_page
 from schemas import CommentIn, CommentOut, CommentPageArgs
 
 COMMENT_BY_ID = load_sql("comments/by_id")
@@ -37,8 +37,7 @@ def create_comment_blueprint(mysql, auth):
     @blp.route("/boards/<int:board_id>/comments")
     class BoardComments(MethodView):
         @blp.doc(operationId="listComments")
-        @blp.arguments(CommentPageArgs(), location="query")
-        @blp.response(200, CommentOut(many=True), headers=LINK_HEADER)
+        @blp.keyset_list(CommentPageArgs, CommentOut)
         @documented_errors(blp, 404)
         def get(self, page, board_id):
             """A board's comments, oldest first (404 when there is no such board)."""

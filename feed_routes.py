@@ -4,7 +4,7 @@ from flask.views import MethodView
 
 from core.db import load_sql
 from core.framework import ApiBlueprint
-from core.pagination import LINK_HEADER, fetch_page
+from core.pagination import fetch_page
 from schemas import BoardOut, PageArgs
 
 FEED_PAGE_BY_BOARDS = load_sql("feed/page_by_boards")
@@ -24,8 +24,7 @@ def create_feed_blueprint(mysql, auth):
     @blp.route("/feed")
     class Feed(MethodView):
         @blp.doc(operationId="getFeed")
-        @blp.arguments(PageArgs(), location="query")
-        @blp.response(200, BoardOut(many=True), headers=LINK_HEADER)
+        @blp.keyset_list(PageArgs, BoardOut)
         def get(self, page):
             """The boards of the people you follow, newest first ([] when you follow nobody)."""
             me = auth.current_user()

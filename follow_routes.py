@@ -7,7 +7,7 @@ from auth import shown_to
 from core.db import load_sql, utc_now
 from core.errors import documented_errors
 from core.framework import ApiBlueprint
-from core.pagination import LINK_HEADER, fetch_page
+from core.pagination import fetch_page
 from schemas import PageArgs, UserOut
 
 LOCK_USERS = load_sql("follows/lock_users")
@@ -90,8 +90,7 @@ def create_follow_blueprint(mysql, auth):
     @blp.route("/followers")
     class Followers(MethodView):
         @blp.doc(operationId="listFollowers")
-        @blp.arguments(PageArgs(), location="query")
-        @blp.response(200, UserOut(many=True), headers=LINK_HEADER)
+        @blp.keyset_list(PageArgs, UserOut)
         @documented_errors(blp, 404)
         def get(self, page, user_id):
             """The people who follow a user, most recent follow first."""
@@ -101,8 +100,7 @@ def create_follow_blueprint(mysql, auth):
     @blp.route("/following")
     class Following(MethodView):
         @blp.doc(operationId="listFollowing")
-        @blp.arguments(PageArgs(), location="query")
-        @blp.response(200, UserOut(many=True), headers=LINK_HEADER)
+        @blp.keyset_list(PageArgs, UserOut)
         @documented_errors(blp, 404)
         def get(self, page, user_id):
             """The people a user follows, most recent follow first."""

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from core.db import load_sql
 from core.errors import documented_errors
 from core.framework import ApiBlueprint
-from core.pagination import LINK_HEADER, fetch_page
+from core.pagination import fetch_page
 from schemas import BoardOut, PageArgs, ProfileOut
 
 PROFILE_BY_NAME = load_sql("profiles/by_name")
@@ -34,8 +34,7 @@ def create_profile_blueprint(mysql, auth):
     @blp.route("/users/<int:user_id>/boards")
     class UserBoards(MethodView):
         @blp.doc(operationId="listUserBoards")
-        @blp.arguments(PageArgs(), location="query")
-        @blp.response(200, BoardOut(many=True), headers=LINK_HEADER)
+        @blp.keyset_list(PageArgs, BoardOut)
         @documented_errors(blp, 404)
         def get(self, page, user_id):
             """One user's boards, newest first (404 when there is no such user)."""

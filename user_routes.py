@@ -9,7 +9,7 @@ from core.db import load_sql, utc_now
 from core.errors import documented_errors
 from core.etags import ETAG_HEADER, IF_MATCH_PARAMETER, etag_header, write_if_match
 from core.framework import ApiBlueprint
-from core.pagination import LINK_HEADER, fetch_page
+from core.pagination import fetch_page
 from schemas import PageArgs, UserCreate, UserOut, UserPatch, UserUpdate
 
 INSERT_USER = load_sql("users/insert")
@@ -83,8 +83,7 @@ def create_user_blueprint(mysql, auth):
 
         @blp.doc(operationId="listUsers")
         @auth.login_required
-        @blp.arguments(PageArgs(), location="query")
-        @blp.response(200, UserOut(many=True), headers=LINK_HEADER)
+        @blp.keyset_list(PageArgs, UserOut)
         def get(self, page):
             """List users, newest first (emails only where you may see them)."""
             me = auth.current_user()

@@ -16,6 +16,8 @@ from flask_smorest import abort
 from webargs import missing
 from webargs.flaskparser import FlaskParser
 
+from core.pagination import LINK_HEADER
+
 # Datetimes go to Flask's default function (an HTTP date), as with Flask's own provider;
 # integer keys (marshmallow's error messages for list items) become strings, as with json.
 ORJSON_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
@@ -116,3 +118,13 @@ class ApiBlueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint whose request bodies must be JSON objects (JsonObjectParser)."""
 
     ARGUMENTS_PARSER = JsonObjectParser()
+
+    def keyset_list(self, page_args, item_schema):
+        """A list operation: page_args loaded from the query string, 200 with a page of
+        item_schema and, while there is more, the Link to the next page (fetch_page)."""
+
+        def decorate(view):
+            view = self.response(200, item_schema(many=True), headers=LINK_HEADER)(view)
+            return self.arguments(page_args(), location="query")(view)
+
+        return decorate
