@@ -7,6 +7,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from flask import current_app
 import flask_mysqldb
 import MySQLdb
 from MySQLdb.constants import CLIENT, CR, ER, FIELD_TYPE
@@ -124,6 +125,24 @@ class ThreadState(threading.local):
     transaction = None
 
 
+def connection_options(config):
+    """oz's connection options, merged with those an operator gives in MYSQL_CUSTOM_OPTIONS.
+
+    The operator's win, except where oz needs its own: their client flags are added to
+    FOUND_ROWS (an UPDATE's rowcount counts matched rows, so 0 means "no such row"), their
+    converters to oz's, and their init_command runs after oz's session setup (MySQL.connect).
+    """
+    given = config["MYSQL_CUSTOM_OPTIONS"] or {}
+    return {
+        "read_timeout": config["MYSQL_QUERY_TIMEOUT"],
+        "write_timeout": config["MYSQL_QUERY_TIMEOUT"],
+        **given,
+        "init_command": SESSION_SETUP,
+        "client_flag": CLIENT.FOUND_ROWS | given.get("client_flag", 0),
+        "conv": {**CONVERSIONS, **given.get("conv", {})},
+    }
+
+
 class MySQL(flask_mysqldb.MySQL):
     """flask-mysqldb, keeping one connection per thread open across requests.
 
@@ -141,14 +160,18 @@ class MySQL(flask_mysqldb.MySQL):
         app.config.setdefault("MYSQL_CURSORCLASS", "DictCursor")
         app.config.setdefault("MYSQL_AUTOCOMMIT", True)
         app.config.setdefault("MYSQL_QUERY_TIMEOUT", DEFAULT_QUERY_TIMEOUT)
-        app.config.setdefault(
-            "MYSQL_CUSTOM_OPTIONS",
-            # FOUND_ROWS: an UPDATE's rowcount counts matched rows, so 0 means "no such row".
-            {"init_command": SESSION_SETUP, "client_flag": CLIENT.FOUND_ROWS, "conv": CONVERSIONS,
-             "read_timeout": app.config["MYSQL_QUERY_TIMEOUT"],
-             "write_timeout": app.config["MYSQL_QUERY_TIMEOUT"]},
-        )
+        app.config.setdefault("MYSQL_CUSTOM_OPTIONS", None)
+        app.config["MYSQL_OPERATOR_INIT_COMMAND"] = (app.config["MYSQL_CUSTOM_OPTIONS"] or {}).get("init_command")
+        app.config["MYSQL_CUSTOM_OPTIONS"] = connection_options(app.config)
         super().init_app(app)
+
+    @property
+    def connect(self):
+        """A new connection, set up by oz's init_command, then by the operator's if given."""
+        connection = super().connect
+        if current_app.config["MYSQL_OPERATOR_INIT_COMMAND"]:
+            connection.cursor().execute(current_app.config["MYSQL_OPERATOR_INIT_COMMAND"])
+        return connection
 
     @property
     def connection(self):
