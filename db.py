@@ -1,5 +1,6 @@
 """The MySQL connection, the sql/ loader and the few helpers every route uses."""
 
+import logging
 import random
 import select
 import threading
@@ -13,6 +14,8 @@ import MySQLdb
 from MySQLdb.constants import CLIENT, CR, ER, FIELD_TYPE
 from MySQLdb.converters import conversions
 from MySQLdb.times import DateTime2literal, DateTime_or_None
+
+log = logging.getLogger(__name__)
 
 SQL_DIR = Path(__file__).parent / "sql"
 
@@ -247,7 +250,9 @@ class MySQL(flask_mysqldb.MySQL):
                 self._end_failed_transaction(connection, error)
                 if not may_run_again(error, committing, lost_before) or attempt == TRANSACTION_ATTEMPTS:
                     raise
-                lost_before = lost_before or error.args[0] in CONNECTION_LOST_ERRORS
+                if error.args[0] in CONNECTION_LOST_ERRORS:
+                    log.warning("connection lost before COMMIT, the transaction runs again: %s", error)
+                    lost_before = True
                 pause_before_retry(error, attempt)
             except BaseException:
                 self._end_failed_transaction(connection)

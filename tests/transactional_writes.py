@@ -51,6 +51,17 @@ class AppClient:
         return self.request("DELETE", path, **options)
 
 
+class NotPrepared(Exception):
+    """A request that a write needs first did not succeed (a fault test's load runs on)."""
+
+
+def succeeded(response):
+    """The response of a request that prepares a write; NotPrepared unless it succeeded."""
+    if response.status_code not in (200, 201):
+        raise NotPrepared(f"{response.status_code}: {response.text}")
+    return response
+
+
 def body(response):
     """A response's JSON body, from either kind of client."""
     return json.loads(response.text)
@@ -65,16 +76,13 @@ class Person:
 def sign_up(client):
     name = f"tx-{secrets.token_hex(6)}"
     email, password = f"{name}@example.com", "correct horse"
-    response = client.post("/users", json={"name": name, "email": email, "password": password})
-    assert response.status_code == 201, response.text
+    response = succeeded(client.post("/users", json={"name": name, "email": email, "password": password}))
     return Person(body(response)["id"], (email, password))
 
 
 def created(client, path, who, **fields):
     """POST a board or comment that the test needs; return its id."""
-    response = client.post(path, json=fields, auth=who.auth)
-    assert response.status_code in (200, 201), response.text
-    return body(response)["id"]
+    return body(succeeded(client.post(path, json=fields, auth=who.auth)))["id"]
 
 
 def count(sql, statement, *params):
@@ -148,7 +156,7 @@ def unfollow_outcome(sql, state, response):
 
 def prepare_unfollow(client, sql):
     state = prepare_follow(client, sql)
-    assert send_follow(client, state).status_code == 201
+    succeeded(send_follow(client, state))
     return state
 
 
@@ -159,7 +167,7 @@ def send_unfollow(client, state):
 def prepare_token(client, sql):
     """A member with one token, aged so that minting the next one deletes it (the prune)."""
     member = sign_up(client)
-    assert client.post("/tokens", auth=member.auth).status_code == 201
+    succeeded(client.post("/tokens", auth=member.auth))
     sql("UPDATE tokens SET expires_at = %s WHERE user_id = %s", LONG_AGO, member.id)
     return {"member": member}
 
@@ -179,7 +187,7 @@ def token_outcome(sql, state, response):
 def prepare_password_change(client, sql):
     """A member with a token: a new password signs every token out, in the same transaction."""
     member = sign_up(client)
-    assert client.post("/tokens", auth=member.auth).status_code == 201
+    succeeded(client.post("/tokens", auth=member.auth))
     old_hash = sql("SELECT password_hash FROM users WHERE id = %s", member.id)[0]["password_hash"]
     return {"member": member, "old_hash": old_hash}
 
@@ -207,7 +215,7 @@ def prepare_account_deletion(client, sql):
     other_board = created(client, "/boards", other, title="t", content="c")
     created(client, f"/boards/{other_board}/comments", member, content="by the member")
     for who, whom in ((member, other), (other, member)):
-        assert client.post(f"/users/{whom.id}/follow", auth=who.auth).status_code == 201
+        succeeded(client.post(f"/users/{whom.id}/follow", auth=who.auth))
     return {"member": member}
 
 
