@@ -114,7 +114,6 @@ class FaultProxy:
         self._keep_dropping = False
         self.drops = 0
         self.last_transaction_statements = None
-        self._closed = False
         threading.Thread(target=self._accept, name="fault-proxy", daemon=True).start()
 
     def drop_at(self, statement, after_answer=True, every_transaction=False):
@@ -128,18 +127,18 @@ class FaultProxy:
             self._drop = None
 
     def close(self):
-        self._closed = True
+        """Stop accepting; the connections already open end with their clients."""
         self.listener.close()
 
     def _accept(self):
-        while not self._closed:
+        while True:
             try:
                 client, _ = self.listener.accept()
             except OSError:
                 return  # the listener was closed
             threading.Thread(target=self._relay, args=(client,), name="fault-proxy-relay", daemon=True).start()
 
-    def _drop_due(self, statement):
+    def drop_due(self, statement):
         """The Drop for this statement of a transaction, if one is armed for it (then disarmed)."""
         with self._lock:
             drop = self._drop
@@ -151,14 +150,15 @@ class FaultProxy:
             return drop
 
     def _relay(self, client):
-        server = socket.create_connection(self.server_address)
-        for end in (client, server):
-            end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        try:
-            Connection(self, client, server).relay()
-        finally:
-            client.close()
-            server.close()
+        with client:
+            try:
+                server = socket.create_connection(self.server_address)
+            except OSError:
+                return  # no server there: the client's connection is closed, as a refused one would be
+            with server:
+                for end in (client, server):
+                    end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                Connection(self, client, server).relay()
 
 
 class Connection:
@@ -178,11 +178,17 @@ class Connection:
         self.drop = None  # how to cut the statement being answered
 
     def relay(self):
-        ends = [self.client, self.server]
+        ends = {end.fileno(): end for end in (self.client, self.server)}
+        poller = select.poll()
+        for descriptor in ends:
+            poller.register(descriptor, select.POLLIN)
         while True:
-            readable, _, _ = select.select(ends, [], [])
-            for end in readable:
-                data = end.recv(65536)
+            for descriptor, _ in poller.poll():
+                end = ends[descriptor]
+                try:
+                    data = end.recv(65536)
+                except ConnectionResetError:
+                    return  # as a hang-up
                 if not data:
                     return  # one side hung up: the other is closed with it
                 if end is self.client:
@@ -211,7 +217,7 @@ class Connection:
         elif self.statement is not None:
             self.statement += 1
         self.answer = QueryAnswer(self.deprecate_eof)
-        self.drop = self.proxy._drop_due(self.statement) if self.statement is not None else None
+        self.drop = self.proxy.drop_due(self.statement) if self.statement is not None else None
         if text in (b"COMMIT", b"ROLLBACK") and self.statement is not None:
             self.proxy.last_transaction_statements = self.statement + 1
             self.statement = None
