@@ -1,5 +1,6 @@
 """The MySQL connection kept per thread, transactions, the sql/ loader and the fetch helpers."""
 
+import logging
 import random
 import select
 import threading
@@ -9,10 +10,13 @@ from pathlib import Path
 
 import flask_mysqldb
 import MySQLdb
-from MySQLdb.constants import CLIENT, ER, FIELD_TYPE
+from flask import current_app
+from flask_smorest import abort
+from MySQLdb.constants import CLIENT, CR, ER, FIELD_TYPE
 from MySQLdb.converters import conversions
 from MySQLdb.times import DateTime2literal, DateTime_or_None
-from flask_smorest import abort
+
+log = logging.getLogger(__name__)
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 SQL_DIR = REPOSITORY / "sql"
@@ -36,6 +40,30 @@ NODE_NOT_READY = ER.UNKNOWN_COM_ERROR
 # Errors after which the same work can simply run again, on a fresh connection for 1047:
 # nothing of it was written.
 RETRIED_ERRORS = {ER.LOCK_DEADLOCK, NODE_NOT_READY}
+
+# The connection is gone (2006, 2013, 2055): a server restart, a network cut, a statement
+# that outlasted MYSQL_QUERY_TIMEOUT, HAProxy cutting the sessions of a node it took out. The
+# server ends the session and rolls back the transaction that was open on it, if it had not
+# committed it yet.
+CONNECTION_LOST_ERRORS = {CR.SERVER_GONE_ERROR, CR.SERVER_LOST, CR.SERVER_LOST_EXTENDED}
+
+
+def may_run_again(error, committing, lost_before):
+    """Whether a failed transaction may run again from BEGIN, on a new connection if need be.
+
+    - 1213 and 1047, at any statement, COMMIT included: the transaction was rolled back, or
+      the statement refused without running; nothing of it was written.
+    - A lost connection before COMMIT was sent: the server cannot have committed, and rolls
+      back what it ran. Once only: a second loss in a row means the database is going away,
+      or too slow to answer within MYSQL_QUERY_TIMEOUT, and more attempts would only keep the
+      client waiting.
+    - Never a connection lost during COMMIT: the server may have committed before its answer
+      was lost, and the work would then be written twice. That is a 503 (errors.py), whose
+      write is in the database wholly or not at all.
+    """
+    if error.args[0] in RETRIED_ERRORS:
+        return True
+    return error.args[0] in CONNECTION_LOST_ERRORS and not committing and not lost_before
 
 
 def pause_before_retry(error, attempt):
@@ -100,6 +128,32 @@ def load_sql(name):
 SESSION_SETUP = load_sql("service/session_setup")
 
 
+class ThreadState(threading.local):
+    """What each thread keeps: its connection, and the transaction running on it, if any."""
+
+    connection = None
+    transaction = None
+
+
+def connection_options(config):
+    """oz's connection options, merged with those an operator gives in MYSQL_CUSTOM_OPTIONS.
+
+    The operator's win, except where oz needs its own: their client flags are added to
+    FOUND_ROWS (an UPDATE's rowcount counts matched rows, so 0 means "no such row"), their
+    converters to oz's, and their init_command runs after oz's session setup
+    (PersistentMySQL.connect).
+    """
+    given = config["MYSQL_CUSTOM_OPTIONS"] or {}
+    return {
+        "read_timeout": config["MYSQL_QUERY_TIMEOUT"],
+        "write_timeout": config["MYSQL_QUERY_TIMEOUT"],
+        **given,
+        "init_command": SESSION_SETUP,
+        "client_flag": CLIENT.FOUND_ROWS | given.get("client_flag", 0),
+        "conv": {**CONVERSIONS, **given.get("conv", {})},
+    }
+
+
 class PersistentMySQL(flask_mysqldb.MySQL):
     """flask-mysqldb, keeping one connection per thread open across requests.
 
@@ -109,7 +163,7 @@ class PersistentMySQL(flask_mysqldb.MySQL):
     """
 
     def __init__(self, app=None):
-        self._local = threading.local()
+        self._local = ThreadState()
         super().__init__(app)
 
     def init_app(self, app):
@@ -117,32 +171,38 @@ class PersistentMySQL(flask_mysqldb.MySQL):
         app.config.setdefault("MYSQL_CURSORCLASS", "DictCursor")
         app.config.setdefault("MYSQL_AUTOCOMMIT", True)
         app.config.setdefault("MYSQL_QUERY_TIMEOUT", DEFAULT_QUERY_TIMEOUT)
-        app.config.setdefault(
-            "MYSQL_CUSTOM_OPTIONS",
-            # FOUND_ROWS: an UPDATE's rowcount counts matched rows, so 0 means "no such row".
-            {"init_command": SESSION_SETUP, "client_flag": CLIENT.FOUND_ROWS, "conv": CONVERSIONS,
-             "read_timeout": app.config["MYSQL_QUERY_TIMEOUT"],
-             "write_timeout": app.config["MYSQL_QUERY_TIMEOUT"]},
-        )
+        app.config.setdefault("MYSQL_CUSTOM_OPTIONS", None)
+        app.config["MYSQL_OPERATOR_INIT_COMMAND"] = (app.config["MYSQL_CUSTOM_OPTIONS"] or {}).get("init_command")
+        app.config["MYSQL_CUSTOM_OPTIONS"] = connection_options(app.config)
         super().init_app(app)
 
     @property
-    def connection(self):
-        """This thread's connection: the one kept from earlier requests while it is open."""
-        connection = getattr(self._local, "connection", None)
-        if connection is not None and not is_open(connection):
-            self.discard_connection()
-            connection = None
-        if connection is None:
-            connection = self._local.connection = self.connect
+    def connect(self):
+        """A new connection, set up by oz's init_command, then by the operator's if given."""
+        connection = super().connect
+        if current_app.config["MYSQL_OPERATOR_INIT_COMMAND"]:
+            connection.cursor().execute(current_app.config["MYSQL_OPERATOR_INIT_COMMAND"])
         return connection
+
+    @property
+    def connection(self):
+        """This thread's connection: the one kept from earlier requests while it is open.
+
+        Only between transactions: inside one, its statements keep to the connection it began
+        on (_run), since a new one would run them outside the transaction, in autocommit.
+        """
+        if self._local.connection is not None and not is_open(self._local.connection):
+            self.discard_connection()
+        if self._local.connection is None:
+            self._local.connection = self.connect
+        return self._local.connection
 
     def teardown(self, exception):
         """Nothing to close at the end of a request: the connection is kept for the next."""
 
     def discard_connection(self):
         """Close this thread's connection, so the next statement opens a fresh one."""
-        connection, self._local.connection = getattr(self._local, "connection", None), None
+        connection, self._local.connection = self._local.connection, None
         if connection is not None:
             try:
                 connection.close()
@@ -150,10 +210,13 @@ class PersistentMySQL(flask_mysqldb.MySQL):
                 pass  # it is being discarded because it is already broken
 
     def _run(self, query, params):
-        """Run one statement; outside a transaction, run it again after a RETRIED_ERRORS error."""
-        # In a transaction, in_transaction() runs the whole work again instead.
-        attempts = 1 if getattr(self._local, "in_transaction", False) else TRANSACTION_ATTEMPTS
-        for attempt in range(1, attempts + 1):
+        """Run one statement: in a transaction on its connection; outside one, retried after RETRIED_ERRORS."""
+        if self._local.transaction is not None:
+            # Whatever fails here, in_transaction decides what happens to the whole work.
+            cursor = self._local.transaction.cursor()
+            cursor.execute(query, params)
+            return cursor
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
             try:
                 cursor = self.connection.cursor()
                 cursor.execute(query, params)
@@ -161,49 +224,60 @@ class PersistentMySQL(flask_mysqldb.MySQL):
             except MySQLdb.OperationalError as error:
                 if error.args[0] not in ROLLED_BACK_ERRORS:
                     # Lost mid-statement, or on a node that is not ready: the next statement
-                    # starts on a fresh connection (through HAProxy, to a node that is).
+                    # starts on a fresh connection (through HAProxy, to a node that is). A
+                    # lost statement is not repeated: it may have been committed.
                     self.discard_connection()
-                if error.args[0] not in RETRIED_ERRORS or attempt == attempts:
+                if error.args[0] not in RETRIED_ERRORS or attempt == TRANSACTION_ATTEMPTS:
                     raise
                 pause_before_retry(error, attempt)
 
     def in_transaction(self, work):
-        """Run work() as one transaction and return what it returns; retry a deadlock victim.
+        """Run work() as one transaction on one connection and return what it returns.
 
         work() runs its statements with fetch_one/fetch_all/execute, and they commit together
-        or not at all. A deadlock (1213; on Galera also a write that lost to another node's at
-        COMMIT) rolls the whole transaction back, and so does a Galera node that is not ready
-        (1047), so work() runs again from the start, after a short random pause, up to
-        TRANSACTION_ATTEMPTS times. work() must therefore only read and write the database,
-        and decide again from what it reads each time.
+        or not at all. When may_run_again() says that nothing of it can have been written (a
+        deadlock, a Galera node that is not ready, a connection lost before COMMIT), work()
+        runs again from BEGIN, on a new connection if the old one is gone, after a short
+        random pause, up to TRANSACTION_ATTEMPTS times. work() must therefore only read and
+        write the database, and decide again from what it reads each time.
         """
+        lost_before = False
         for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
-            connection = self.connection
-            self._local.in_transaction = True
+            connection = self._local.transaction = self.connection
+            committing = False
             try:
                 connection.begin()
                 result = work()
+                if not is_open(connection):
+                    # Closed since the last statement, so the server rolled the transaction back.
+                    raise MySQLdb.OperationalError(CR.SERVER_GONE_ERROR, "connection closed before COMMIT")
+                committing = True
                 connection.commit()
                 return result
             except MySQLdb.OperationalError as error:
-                self._roll_back(connection, error)
-                if error.args[0] not in RETRIED_ERRORS or attempt == TRANSACTION_ATTEMPTS:
+                self._end_failed_transaction(connection, error)
+                if not may_run_again(error, committing, lost_before) or attempt == TRANSACTION_ATTEMPTS:
                     raise
+                if error.args[0] in CONNECTION_LOST_ERRORS:
+                    log.warning("connection lost before COMMIT, the transaction runs again: %s", error)
+                    lost_before = True
                 pause_before_retry(error, attempt)
             except BaseException:
-                self._roll_back(connection)
+                self._end_failed_transaction(connection)
                 raise
             finally:
-                self._local.in_transaction = False
+                self._local.transaction = None
 
-    def _roll_back(self, connection, error=None):
+    def _end_failed_transaction(self, connection, error=None):
         """Roll back a failed transaction; a connection that failed with it is discarded instead."""
-        if getattr(self._local, "connection", None) is not connection:
-            return  # lost, and already discarded, mid-statement
         if error is not None and error.args[0] not in ROLLED_BACK_ERRORS:
-            self.discard_connection()  # lost at BEGIN or COMMIT, or its node is not ready
-        else:
+            self.discard_connection()  # lost, or its node is not ready: nothing to roll back there
+            return
+        try:
             connection.rollback()
+        except MySQLdb.OperationalError:
+            # Lost since its last statement: the server rolls the transaction back itself.
+            self.discard_connection()
 
     def fetch_one(self, query, **params):
         """Run a query and return its first row as a dict, or None."""

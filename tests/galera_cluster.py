@@ -32,7 +32,8 @@ from string import Template
 
 import MySQLdb
 
-from private_server import INSTALL_DB_BINARIES, SERVER_BINARIES, find_binary, free_port
+from helpers import free_port
+from private_server import INSTALL_DB_BINARIES, SERVER_BINARIES, find_binary
 
 REPO = Path(__file__).resolve().parent.parent
 CLUSTER_FILES = REPO / "cluster"
@@ -40,6 +41,10 @@ PROVIDERS = ("/usr/lib/galera/libgalera_smm.so", "/usr/lib/galera-4/libgalera_sm
              "/usr/lib64/galera-4/libgalera_smm.so", "/usr/lib64/galera/libgalera_smm.so")
 NODE_COUNT = 3
 SYNCED = "4"
+# Seconds a test's own statement or command may take: a node that hangs fails the test
+# instead of stalling the run.
+QUERY_TIMEOUT = 30
+COMMAND_TIMEOUT = 120
 INSTALL_HELP = "Debian: apt-get install mariadb-server galera-4 haproxy rsync"
 
 _prctl = ctypes.CDLL(None, use_errno=True).prctl
@@ -158,7 +163,7 @@ class GaleraCluster:
         subprocess.run(
             [self.install_db_binary, f"--defaults-file={node.config_file}", "--auth-root-authentication-method=normal",
              "--skip-test-db", "--wsrep-on=OFF"],
-            check=True, capture_output=True, **self._as_node_user())
+            check=True, capture_output=True, timeout=COMMAND_TIMEOUT, **self._as_node_user())
 
     def start_node(self, node, bootstrap=False):
         """Start a node's mariadbd: the first of a new cluster, or one that joins the others."""
@@ -183,7 +188,7 @@ class GaleraCluster:
         recovery_log = node.dir / "recovery.log"
         subprocess.run([self.server_binary, f"--defaults-file={node.config_file}", "--wsrep-recover",
                         f"--log-error={recovery_log}"],
-                       check=True, capture_output=True, **self._as_node_user())
+                       check=True, capture_output=True, timeout=COMMAND_TIMEOUT, **self._as_node_user())
         for line in reversed(recovery_log.read_text(errors="replace").splitlines()):
             if "WSREP: Recovered position:" in line:
                 return [f"--wsrep-start-position={line.rsplit(' ', 1)[-1]}"]
@@ -192,7 +197,7 @@ class GaleraCluster:
     def kill_node(self, node):
         """SIGKILL a node's mariadbd, as a crash would."""
         node.process.kill()
-        node.process.wait()
+        node.process.wait(timeout=COMMAND_TIMEOUT)
         node.process = None
 
     def _start_haproxy(self):
@@ -203,7 +208,7 @@ class GaleraCluster:
                           f"{node.name}_listen_port": node.listen_port})
         config = self.dir / "haproxy.cfg"
         config.write_text(template.substitute(dir=self.dir, any_node_port=self.any_node_port, **ports))
-        subprocess.run([self.haproxy_binary, "-c", "-q", "-f", str(config)], check=True)
+        subprocess.run([self.haproxy_binary, "-c", "-q", "-f", str(config)], check=True, timeout=COMMAND_TIMEOUT)
         self.haproxy = self._spawn([self.haproxy_binary, "-db", "-f", str(config)])
 
     def remove(self):
@@ -230,7 +235,8 @@ class GaleraCluster:
         """A connection straight to a node (not through HAProxy), or through HAProxy's `port`."""
         port = node.port if node else self.port
         return MySQLdb.connect(host=self.host, port=port, user=self.user, password=self.password,
-                               connect_timeout=2, autocommit=True, **options)
+                               connect_timeout=2, autocommit=True,
+                               **{"read_timeout": QUERY_TIMEOUT, "write_timeout": QUERY_TIMEOUT, **options})
 
     def status(self, node):
         """The node's wsrep status variables, as a dict of strings."""
@@ -266,6 +272,7 @@ class GaleraCluster:
     def haproxy_servers(self):
         """{(listener, server): status}, such as {("node2", "node1"): "UP"}, from HAProxy's stats."""
         with socket.socket(socket.AF_UNIX) as stats:
+            stats.settimeout(QUERY_TIMEOUT)
             stats.connect(str(self.dir / "haproxy.sock"))
             stats.sendall(b"show stat\n")
             text = b""
@@ -297,7 +304,7 @@ class GaleraCluster:
     def node_behind(self, port):
         """The name of the node a new connection to this HAProxy port reaches."""
         with MySQLdb.connect(host=self.host, port=port, user=self.user, password=self.password,
-                             connect_timeout=2) as connection:
+                             connect_timeout=2, read_timeout=QUERY_TIMEOUT) as connection:
             cursor = connection.cursor()
             cursor.execute("SELECT @@wsrep_node_name")
             return cursor.fetchone()[0]

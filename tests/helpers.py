@@ -1,8 +1,10 @@
-"""Small helpers the test modules share: a free port, calls released at once, a statement count."""
+"""Small helpers the test modules share: a free port, calls released at once, a statement
+count, and the record of one request made under load."""
 
 import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import MySQLdb
 
@@ -38,3 +40,15 @@ class StatementCounter:
             return original(cursor, query, args)
 
         monkeypatch.setattr(MySQLdb.cursors.BaseCursor, "execute", counting_execute)
+
+
+@dataclass
+class Call:
+    """One request made by a worker of a load: when, and what it answered."""
+
+    worker: str
+    started: float
+    ended: float
+    status: int
+    retry_after: str | None
+    subject: object = None

@@ -12,22 +12,33 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import requests
+from MySQLdb.cursors import DictCursor
 
 from app import create_app
 from app_process import AppProcess
 from conftest import TEST_PASSWORD_HASH_METHOD, next_link
 from core.db import load_schema
 from galera_cluster import GaleraCluster
+from helpers import Call
+from transactional_writes import ABSENT, WRITE_PATHS, WRITTEN, AppClient, NotPrepared, miscounted
 
 FAILED_LOGINS_ALLOWED = 10
 LOAD_SECONDS = 20
 KILL_AFTER_SECONDS = 6
 WRITERS_PER_APP = 2
+# Longer than oz takes to answer when its database hangs (its connect and query timeouts, a
+# transaction run again), so that a request that hangs fails its test instead of stalling the run.
+REQUEST_TIMEOUT = 60
+TAKE_OUT_AFTER_SECONDS = 3
+# What db.py logs when a transaction runs again after its connection was lost before COMMIT.
+RERUN_LOG_TEXT = "the transaction runs again"
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +115,7 @@ def new_member():
 def sign_up(url):
     """A new member through the app process at url; returns (id, (email, password))."""
     member = new_member()
-    response = requests.post(f"{url}/users", json=member)
+    response = requests.post(f"{url}/users", json=member, timeout=REQUEST_TIMEOUT)
     assert response.status_code == 201, response.text
     return response.json()["id"], (member["email"], member["password"])
 
@@ -210,7 +221,7 @@ def test_keyset_pages_visit_every_row_once_while_three_nodes_insert(cluster, con
     _, alice = sign_up(apps[0].url)
     for n in range(150):  # written through all three nodes, so that their ids interleave
         assert requests.post(f"{apps[n % 3].url}/boards", json={"title": f"old {n}", "content": "c"},
-                             auth=alice).status_code == 201
+                             auth=alice, timeout=REQUEST_TIMEOUT).status_code == 201
     with cluster.connect(cluster.nodes[0], database=config["MYSQL_DB"]) as connection:
         cursor = connection.cursor()
         cursor.execute("SELECT id FROM boards")
@@ -225,22 +236,24 @@ def test_keyset_pages_visit_every_row_once_while_three_nodes_insert(cluster, con
         with requests.Session() as session:
             while not stop.is_set():
                 assert session.post(f"{app.url}/boards", json={"title": "new", "content": "c"},
-                                    auth=writer).status_code == 201
+                                    auth=writer, timeout=REQUEST_TIMEOUT).status_code == 201
 
     with ThreadPoolExecutor(3) as writers:
         running = [writers.submit(insert_until_stopped, app) for app in apps]
-        time.sleep(0.5)  # the writers have signed up and are writing
-        seen = []
-        url, page = f"{apps[0].url}/boards?limit=20", 0
-        while url:
-            # Each page from the next app process: a cursor written on one node, read on another.
-            url = apps[page % 3].url + urlsplit(url)._replace(scheme="", netloc="").geturl()
-            response = requests.get(url, auth=alice)
-            assert response.status_code == 200
-            seen += [board["id"] for board in response.json()]
-            url, page = next_link(response), page + 1
-            time.sleep(0.02)
-        stop.set()
+        try:
+            time.sleep(0.5)  # the writers have signed up and are writing
+            seen = []
+            url, page = f"{apps[0].url}/boards?limit=20", 0
+            while url:
+                # Each page from the next app process: a cursor written on one node, read on another.
+                url = apps[page % 3].url + urlsplit(url)._replace(scheme="", netloc="").geturl()
+                response = requests.get(url, auth=alice, timeout=REQUEST_TIMEOUT)
+                assert response.status_code == 200
+                seen += [board["id"] for board in response.json()]
+                url, page = next_link(response), page + 1
+                time.sleep(0.02)
+        finally:
+            stop.set()
         for writer in running:
             writer.result()
     assert [board_id for board_id, times in Counter(seen).items() if times > 1] == []
@@ -262,7 +275,8 @@ def test_failed_sign_ins_sent_at_once_to_three_app_processes_are_held_to_the_lim
     _, (email, _) = sign_up(apps[0].url)
 
     def guess(n):
-        return requests.get(f"{apps[n % 3].url}/users/me", auth=(email, f"wrong {n}")).status_code
+        return requests.get(f"{apps[n % 3].url}/users/me", auth=(email, f"wrong {n}"),
+                            timeout=REQUEST_TIMEOUT).status_code
 
     with ThreadPoolExecutor(3 * FAILED_LOGINS_ALLOWED) as pool:
         statuses = Counter(pool.map(guess, range(3 * FAILED_LOGINS_ALLOWED)))
@@ -270,13 +284,36 @@ def test_failed_sign_ins_sent_at_once_to_three_app_processes_are_held_to_the_lim
 
 
 @dataclass
-class Call:
-    app: int
-    kind: str
-    started: float
-    ended: float
-    status: int
-    retry_after: str | None
+@dataclass
+class TakeOut:
+    """When a node was killed, dropped by the others, restarted, synced and routed again."""
+
+    killed: float
+    evicted: float
+    restarted: float
+    rejoined: float
+    routed: float
+    log_before_restart: int  # the size of its log when it was restarted
+
+
+def kill_and_bring_back(cluster, victim, timeout=60):
+    """SIGKILL a node; restart it once the others have dropped it; wait until it is synced and routed."""
+    cluster.kill_node(victim)
+    killed = time.monotonic()
+    # The others wait evs.suspect_timeout (5 s) before they give up on it; a node
+    # restarted sooner than that is still a member, and its return holds them up longer.
+    survivor = next(node for node in cluster.nodes if node is not victim)
+    while cluster.status(survivor)["wsrep_cluster_size"] != str(len(cluster.nodes) - 1):
+        assert time.monotonic() < killed + timeout, f"{victim.name} was not dropped from the cluster"
+        time.sleep(0.1)
+    evicted = time.monotonic()
+    log_before_restart = victim.log.stat().st_size
+    restarted = time.monotonic()
+    cluster.start_node(victim)
+    cluster.wait_synced([victim], timeout=timeout)
+    rejoined = time.monotonic()
+    cluster.wait_routed([victim], timeout=10)
+    return TakeOut(killed, evicted, restarted, rejoined, time.monotonic(), log_before_restart)
 
 
 def test_a_node_killed_under_write_load_loses_no_acknowledged_write_and_rejoins(cluster, config, apps, request, capsys):
@@ -294,15 +331,15 @@ def test_a_node_killed_under_write_load_loses_no_acknowledged_write_and_rejoins(
                 title = f"load {index}.{worker}.{n}"
                 started = time.monotonic()
                 response = session.post(f"{app.url}/boards", json={"title": title, "content": title},
-                                        auth=credentials, timeout=60)
-                calls.append(Call(index, "write", started, time.monotonic(), response.status_code,
+                                        auth=credentials, timeout=REQUEST_TIMEOUT)
+                calls.append(Call(f"app {index} write", started, time.monotonic(), response.status_code,
                                   response.headers.get("Retry-After")))
                 if response.status_code == 201:
                     board_id = response.json()["id"]
                     written[board_id] = title
                     started = time.monotonic()
-                    read = session.get(f"{reader.url}/boards/{board_id}", auth=credentials, timeout=60)
-                    calls.append(Call((index + 1) % 3, "read", started, time.monotonic(), read.status_code,
+                    read = session.get(f"{reader.url}/boards/{board_id}", auth=credentials, timeout=REQUEST_TIMEOUT)
+                    calls.append(Call(f"app {(index + 1) % 3} read", started, time.monotonic(), read.status_code,
                                       read.headers.get("Retry-After")))
                     # Never a 404: the node that answers waits until it has the new board.
                     assert read.status_code in (200, 503)
@@ -313,29 +350,17 @@ def test_a_node_killed_under_write_load_loses_no_acknowledged_write_and_rejoins(
         started_at = time.monotonic()
         running = [pool.submit(write_until_stopped, index, worker)
                    for index in range(3) for worker in range(WRITERS_PER_APP)]
-        time.sleep(KILL_AFTER_SECONDS)
-        cluster.kill_node(victim)
-        killed_at = time.monotonic()
-        # The others wait evs.suspect_timeout (5 s) before they give up on it; a node
-        # restarted sooner than that is still a member, and its return holds them up longer.
-        survivor = cluster.nodes[0]
-        while cluster.status(survivor)["wsrep_cluster_size"] != "2":
-            time.sleep(0.1)
-        evicted_at = time.monotonic()
-        log_before_restart = victim.log.stat().st_size
-        restarted_at = time.monotonic()
-        cluster.start_node(victim)
-        cluster.wait_synced([victim], timeout=60)
-        rejoined_at = time.monotonic()
-        cluster.wait_routed([victim], timeout=10)
-        routed_at = time.monotonic()
-        time.sleep(max(0.0, started_at + LOAD_SECONDS - time.monotonic()))
-        stop.set()
+        try:
+            time.sleep(KILL_AFTER_SECONDS)
+            out = kill_and_bring_back(cluster, victim)
+            time.sleep(max(0.0, started_at + LOAD_SECONDS - time.monotonic()))
+        finally:
+            stop.set()
         for writer in running:
             writer.result()
 
     statuses = Counter(call.status for call in calls)
-    during_kill = [call for call in calls if call.ended >= killed_at and call.started <= routed_at]
+    during_kill = [call for call in calls if call.ended >= out.killed and call.started <= out.routed]
     failed_during_kill = [call for call in during_kill if call.status >= 300]
     slowest = max(call.ended - call.started for call in calls)
     slow = [call for call in calls if call.ended - call.started > 1]
@@ -343,9 +368,10 @@ def test_a_node_killed_under_write_load_loses_no_acknowledged_write_and_rejoins(
                    if slow else "none")
     report(request, capsys,
            f"{len(calls)} requests in {LOAD_SECONDS} s (6 writers on 3 app processes, each write read back "
-           f"through another node): {dict(statuses)}; {victim.name} SIGKILLed at {killed_at - started_at:.1f} s, "
-           f"left the cluster's view {evicted_at - killed_at:.1f} s later and was restarted, synced {rejoined_at - restarted_at:.1f} s after its restart (IST), "
-           f"routed again {routed_at - rejoined_at:.1f} s later; from the kill until then "
+           f"through another node): {dict(statuses)}; {victim.name} SIGKILLed at {out.killed - started_at:.1f} s, "
+           f"left the cluster's view {out.evicted - out.killed:.1f} s later and was restarted, synced "
+           f"{out.rejoined - out.restarted:.1f} s after its restart (IST), "
+           f"routed again {out.routed - out.rejoined:.1f} s later; from the kill until then "
            f"{len(failed_during_kill)} of {len(during_kill)} requests failed "
            f"({100 * len(failed_during_kill) / max(1, len(during_kill)):.1f}%); failures (with Retry-After) at "
            f"{', '.join(f'{call.started - started_at:.1f}' for call in calls if call.status >= 300) or 'none'} s; "
@@ -364,7 +390,99 @@ def test_a_node_killed_under_write_load_loses_no_acknowledged_write_and_rejoins(
     # It caught up with only the write sets it missed (IST), not a copy of the datadir, and
     # HAProxy sends its listener's connections to it again.
     with open(victim.log, errors="replace") as log:
-        log.seek(log_before_restart)
+        log.seek(out.log_before_restart)
         assert "IST received" in log.read()
     assert cluster.node_behind(victim.listen_port) == victim.name
-    assert requests.get(f"{apps[1].url}/health").status_code == 200
+    assert requests.get(f"{apps[1].url}/health", timeout=REQUEST_TIMEOUT).status_code == 200
+
+
+@contextmanager
+def node_sql(cluster, node, config):
+    """sql(statement, *params) -> rows as dicts, on this node's copy of the test database."""
+    with cluster.connect(node, database=config["MYSQL_DB"], cursorclass=DictCursor) as connection:
+        def sql(statement, *params):
+            cursor = connection.cursor()
+            cursor.execute(statement, params or None)
+            return list(cursor.fetchall())
+
+        yield sql
+
+
+def take_out_of_haproxy(cluster, node):
+    """Desync a node (a donor's state) until HAProxy has taken it out, cutting its sessions; then resync it."""
+    with cluster.connect(node) as connection:
+        connection.cursor().execute("SET GLOBAL wsrep_desync = ON")
+        try:
+            cluster.wait_routed([node], up=False, timeout=10)
+        finally:
+            connection.cursor().execute("SET GLOBAL wsrep_desync = OFF")
+    cluster.wait_routed([node], timeout=10)
+
+
+def lines_in_logs(apps, text):
+    return sum(Path(app.log_path).read_text(errors="replace").count(text) for app in apps)
+
+
+def test_transactions_cut_when_nodes_are_taken_out_are_whole_or_absent_and_counts_stay_exact(
+        cluster, config, apps, request, capsys):
+    # Every write that runs a transaction, over and over through the three app processes, while
+    # HAProxy takes node 3, node 1 and node 3 again out for a moment, cutting their sessions,
+    # then node 2 is killed and brought back.
+    desynced, victim, checker = cluster.nodes[2], cluster.nodes[1], cluster.nodes[0]
+    sent, not_prepared = [], Counter()
+    stop = threading.Event()
+    reruns_before = lines_in_logs(apps, RERUN_LOG_TEXT)
+
+    def write_until_stopped(index, worker):
+        client = AppClient(apps[index].url, REQUEST_TIMEOUT)
+        with node_sql(cluster, checker, config) as sql:
+            n = worker
+            while not stop.is_set():
+                path, n = WRITE_PATHS[n % len(WRITE_PATHS)], n + 1
+                try:
+                    state = path.prepare(client, sql)
+                except NotPrepared:
+                    not_prepared[path.name] += 1  # the load runs on; only what was sent is checked
+                    continue
+                sent.append((path, state, path.send(client, state)))
+
+    with ThreadPoolExecutor(3 * WRITERS_PER_APP) as pool:
+        running = [pool.submit(write_until_stopped, index, index * WRITERS_PER_APP + worker)
+                   for index in range(3) for worker in range(WRITERS_PER_APP)]
+        try:
+            time.sleep(TAKE_OUT_AFTER_SECONDS)
+            for node in (desynced, cluster.nodes[0], desynced):
+                take_out_of_haproxy(cluster, node)
+            kill_and_bring_back(cluster, victim)
+            time.sleep(1)
+        finally:
+            stop.set()
+        for writer in running:
+            writer.result()
+
+    problems, outcomes = [], Counter()
+    with node_sql(cluster, checker, config) as sql:
+        for path, state, response in sent:
+            outcome = path.outcome(sql, state, response)
+            outcomes[response.status_code, outcome] += 1
+            if response.status_code not in (path.success, 409, 503):
+                problems.append(f"{path.name} answered {response.status_code}")
+            elif response.status_code != path.success and not response.headers.get("Retry-After"):
+                problems.append(f"{path.name} answered {response.status_code} without Retry-After")
+            if outcome not in (WRITTEN, ABSENT):
+                problems.append(f"{path.name} answered {response.status_code}: {outcome}")
+            elif response.status_code == path.success and outcome != WRITTEN:
+                problems.append(f"{path.name} answered {response.status_code} and is not written")
+    miscounted_on = {}
+    for node in cluster.nodes:
+        with node_sql(cluster, node, config) as sql:
+            miscounted_on[node.name] = miscounted(sql)
+    report(request, capsys,
+           f"{len(sent)} transactional writes ({', '.join(path.name for path in WRITE_PATHS)}) by "
+           f"{3 * WRITERS_PER_APP} writers on 3 app processes while HAProxy took nodes out three times "
+           f"and {victim.name} was killed and brought back: "
+           + ", ".join(f"{n} x {status} {outcome}" for (status, outcome), n in sorted(outcomes.items()))
+           + f"; {lines_in_logs(apps, RERUN_LOG_TEXT) - reruns_before} transactions ran again after losing "
+           f"their connection; {sum(not_prepared.values())} writes not sent, their preparation refused")
+    assert problems == []
+    assert miscounted_on == {node.name: [] for node in cluster.nodes}

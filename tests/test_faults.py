@@ -11,13 +11,13 @@ import signal
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import pytest
 
 from app import create_app
 from conftest import connect
 from core.db import load_schema
+from helpers import Call
 from private_server import PrivateServer
 
 CONNECT_TIMEOUT = 2
@@ -52,16 +52,6 @@ def take_down(server, how):
         os.kill(server.process.pid, signal.SIGKILL)
         server.process.wait()
         server.process = None
-
-
-@dataclass
-class Call:
-    worker: str
-    started: float
-    ended: float
-    status: int
-    retry_after: str | None
-    subject: object = None
 
 
 class Load:
