@@ -18,7 +18,7 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = 30
 graceful_timeout = 30
 keepalive = 5
-# The access log is oz's own (request_log.py: one line per request on stderr, never a
+# The access log is oz's own (core/request_log.py: one line per request on stderr, never a
 # header, query string or body). gunicorn's is off: it would log each request twice, and its
 # default format shows the Basic-auth user name.
 accesslog = None

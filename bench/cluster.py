@@ -43,7 +43,7 @@ from private_server import PrivateServer, free_port  # noqa: E402
 
 DATABASE = "oz_bench_cluster"
 BIN = Path(sys.executable).parent
-SEED_PASSWORD = "seed-password"  # seed.py's default
+SEED_PASSWORD = "seed-password"  # `flask seed`'s default (cli.py)
 
 # bench/run.py's four main scenarios: (label, path, extra wrk environment); a None is filled
 # in with the seeded board ids.

@@ -41,7 +41,7 @@ BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO / "tests"))
 
 DATABASE = "oz_bench"
-SEED_PASSWORD = "seed-password"  # seed.py's default
+SEED_PASSWORD = "seed-password"  # `flask seed`'s default (cli.py)
 # Who oz's requests sign in as, and whom the unauthenticated yardsticks act as: the first
 # seeded user of a fresh database.
 BENCH_USER = {"BENCH_USER_ID": "1", "BENCH_USER_NAME": "user1", "BENCH_USER_EMAIL": "user1@example.com"}

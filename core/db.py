@@ -58,7 +58,7 @@ def may_run_again(error, committing, lost_before):
       or too slow to answer within MYSQL_QUERY_TIMEOUT, and more attempts would only keep the
       client waiting.
     - Never a connection lost during COMMIT: the server may have committed before its answer
-      was lost, and the work would then be written twice. That is a 503 (errors.py), whose
+      was lost, and the work would then be written twice. That is a 503 (core/errors.py), whose
       write is in the database wholly or not at all.
     """
     if error.args[0] in RETRIED_ERRORS:

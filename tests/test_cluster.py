@@ -37,7 +37,7 @@ WRITERS_PER_APP = 2
 # transaction run again), so that a request that hangs fails its test instead of stalling the run.
 REQUEST_TIMEOUT = 60
 TAKE_OUT_AFTER_SECONDS = 3
-# What db.py logs when a transaction runs again after its connection was lost before COMMIT.
+# What core/db.py logs when a transaction runs again after its connection was lost before COMMIT.
 RERUN_LOG_TEXT = "the transaction runs again"
 
 
@@ -270,7 +270,7 @@ def test_failed_sign_ins_for_one_email_are_counted_once_across_three_app_process
 
 
 def test_failed_sign_ins_sent_at_once_to_three_app_processes_are_held_to_the_limit(apps):
-    # Guesses for one email take turns through a lock in Redis (throttle.py), so no process
+    # Guesses for one email take turns through a lock in Redis (core/throttle.py), so no process
     # checks a guess against a count that another's failure is about to raise.
     _, (email, _) = sign_up(apps[0].url)
 

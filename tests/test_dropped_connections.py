@@ -5,10 +5,11 @@ connection at one statement of the next transaction. Every write that runs a tra
 (tests/transactional_writes.py) is cut at each of its statements, from BEGIN to COMMIT, both
 right after the client got the statement's answer and before it did.
 
-What oz does about it (core/db.py, PersistentMySQL.in_transaction): a transaction cut before its COMMIT was
-sent has been rolled back by the server, so it runs again on a new connection and the request
-succeeds; one cut while its COMMIT was under way may or may not have committed, so it is not
-run again: the request answers 503 with Retry-After, and the write is whole in the database.
+What oz does about it (core/db.py, PersistentMySQL.in_transaction): a transaction cut before
+its COMMIT was sent has been rolled back by the server, so it runs again on a new connection
+and the request succeeds; one cut while its COMMIT was under way may or may not have
+committed, so it is not run again: the request answers 503 with Retry-After, and the write
+is whole in the database.
 """
 
 from collections import Counter
@@ -45,7 +46,7 @@ def report(request, capsys, line):
 
 
 def problems_with(path, response, outcome, commit_answer_lost, miscounted_rows):
-    """What is wrong with one cut write: against the contract first, then against db.py's choice."""
+    """What is wrong with one cut write: against the contract first, then against core/db.py's choice."""
     problems = []
     if response.status_code not in (path.success, 503):
         problems.append(f"answered {response.status_code}")
@@ -57,10 +58,10 @@ def problems_with(path, response, outcome, commit_answer_lost, miscounted_rows):
         problems.append(f"answered {path.success} and not written")
     if miscounted_rows:
         problems.append(f"kept counts off: {miscounted_rows}")
-    # db.py's choice: what cannot have committed runs again; a COMMIT whose answer was lost
+    # core/db.py's choice: what cannot have committed runs again; a COMMIT whose answer was lost
     # may have committed, and only that answers 503.
     if response.status_code != (503 if commit_answer_lost else path.success):
-        problems.append(f"answered {response.status_code} where db.py runs the transaction "
+        problems.append(f"answered {response.status_code} where core/db.py runs the transaction "
                         + ("no further" if commit_answer_lost else "again"))
     return problems
 
