@@ -1,24 +1,25 @@
-"""Sign-in: HTTP Basic (email and password) or a Bearer token, and the JSON 401 of each.
+"""Who is signed in: HTTP Basic (email and password) or a Bearer token, roles and the owner check.
 
-A token is checked with one indexed lookup (its SHA-256 in tokens, joined to its user) and no
+create_auth() builds the one Auth that every blueprint is given; its 401s and 403s are the
+contract's JSON errors. A token is checked with one indexed lookup (its SHA-256 in tokens, joined to its user) and no
 password hash, and nothing about it is cached: a revoked or expired token, or one whose user
 is gone, fails on the very next request in every worker process.
 """
 
 import functools
 import hashlib
-from http import HTTPStatus
 import hmac
 import re
 import secrets
 import threading
 import time
 from collections import OrderedDict
+from http import HTTPStatus
 
-from flask import current_app, g, request
-from flask_smorest import abort
 from apispec import BasePlugin
+from flask import current_app, g, request
 from flask_httpauth import HTTPBasicAuth, HTTPTokenAuth, MultiAuth
+from flask_smorest import abort
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.db import load_sql, utc_now
@@ -32,7 +33,7 @@ USER_BY_TOKEN = load_sql("tokens/user_by_token")
 TOKEN_BYTES = 32
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 
-# The pages' fetch() calls send this header; see BasicAuth.
+# The pages' fetch() calls send this header: their 401s carry no challenge (see challenge()).
 PAGE_REQUEST_HEADER = ("X-Requested-With", "XMLHttpRequest")
 
 
