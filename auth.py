@@ -1,9 +1,9 @@
 """Who is signed in: HTTP Basic (email and password) or a Bearer token, roles and the owner check.
 
 create_auth() builds the one Auth that every blueprint is given; its 401s and 403s are the
-contract's JSON errors. A token is checked with one indexed lookup (its SHA-256 in tokens, joined to its user) and no
-password hash, and nothing about it is cached: a revoked or expired token, or one whose user
-is gone, fails on the very next request in every worker process.
+contract's JSON errors. A token is checked with one indexed lookup (its SHA-256 in tokens,
+joined to its user) and no password hash, and nothing about it is cached: a revoked or
+expired token, or one whose user is gone, fails on the very next request in every worker.
 """
 
 import functools
