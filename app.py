@@ -3,6 +3,7 @@
 import os
 
 from flask_smorest import Api
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from auth import SignInResponses, create_auth
 from board_routes import create_board_blueprint
@@ -39,6 +40,10 @@ def config_from_env(env=os.environ):
         "MYSQL_QUERY_TIMEOUT": int(env.get("MYSQL_QUERY_TIMEOUT", DEFAULT_QUERY_TIMEOUT)),
         # Where failed-login counts live: memory://, or redis://host:6379 to share them.
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Behind one reverse proxy that sets X-Forwarded-For, -Proto and -Host: the client's
+        # address (for the throttle), scheme and host (for links) come from it. Off, those
+        # headers are anyone's to forge, and are ignored.
+        "OZ_TRUST_PROXY": env.get("OZ_TRUST_PROXY", "").lower() in ("1", "true", "yes", "on"),
     }
 
 
@@ -93,6 +98,8 @@ def create_app(config=None):
         **config_from_env(),
     )
     app.config.update(config or {})
+    if app.config["OZ_TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     init_request_log(app)
 
     mysql = PersistentMySQL(app)

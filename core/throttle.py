@@ -1,15 +1,24 @@
-"""Failed-login throttling: too many wrong passwords for one email lock it out for a while.
+"""Failed-login throttling: wrong passwords for one email from one address lock that address
+out of that account for a while; from all addresses together, at a higher ceiling, the account.
+
+Two limits, each a count of failed sign-ins in a moving window:
+- FAILED_LOGIN_LIMIT (10 per 5 minutes) per email and client address: a guesser is stopped
+  without locking the account's owner out from anywhere else;
+- FAILED_LOGIN_ACCOUNT_LIMIT (100 per 15 minutes) per email, from every address together:
+  guesses spread over many addresses still stop, and the owner is locked out only then.
+The client address is the TCP peer's, or with OZ_TRUST_PROXY the one a trusted reverse proxy
+forwards (werkzeug's ProxyFix, app.py). Tokens are not throttled: they are not guessable.
 
 The counts live in a `limits` storage (the library under Flask-Limiter, configured with the
 same RATELIMIT_* settings): memory by default (one process), Redis when RATELIMIT_STORAGE_URI
-names one (redis://host:6379), so that every worker and host shares them. This limit counts
-only failed sign-ins and is checked inside sign-in, before the slow password hash, so it uses
-the rate limiter directly: the Flask-Limiter extension would add three hooks to every
-request for route limits that oz does not have (about a tenth of a request's time).
+names one (redis://host:6379), so that every worker and host shares them. They are checked
+inside sign-in, before the slow password hash, so the rate limiter is used directly: the
+Flask-Limiter extension would add three hooks to every request for route limits that oz
+does not have.
 
 Guesses for one email sent at the same moment are checked one at a time
 (one_guess_at_a_time): within a process by a lock in memory, and across every process that
-shares the counts in Redis by a lock in Redis too, so the limit holds exactly everywhere.
+shares the counts in Redis by a lock in Redis too, so both limits hold exactly everywhere.
 """
 
 import hashlib
@@ -19,7 +28,7 @@ import threading
 import time
 from contextlib import contextmanager, nullcontext
 
-from flask import current_app
+from flask import current_app, request
 from flask_smorest import abort
 from limits import parse
 from limits.storage import storage_from_string
@@ -39,26 +48,44 @@ SHARED_GUESS_LOCK_SECONDS = 10
 
 
 def init_throttle(app):
-    """Give the app its failed-login counter, configured from RATELIMIT_* settings."""
+    """Give the app its failed-login counts, configured from the FAILED_LOGIN_* and RATELIMIT_* settings."""
     # A moving window: "10 within 5 minutes" holds for any 5 minutes, not per clock slot.
     app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("FAILED_LOGIN_LIMIT", "10 per 5 minutes")
+    app.config.setdefault("FAILED_LOGIN_ACCOUNT_LIMIT", "100 per 15 minutes")
     storage = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI", "memory://"),
                                   **app.config.get("RATELIMIT_STORAGE_OPTIONS", {}))
     app.extensions[EXTENSION_KEY] = FailedLogins(
         limiter=STRATEGIES[app.config["RATELIMIT_STRATEGY"]](storage),
-        limit=parse(app.config["FAILED_LOGIN_LIMIT"]),
+        address_limit=parse(app.config["FAILED_LOGIN_LIMIT"]),
+        account_limit=parse(app.config["FAILED_LOGIN_ACCOUNT_LIMIT"]),
         key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", ""),
     )
 
 
 class FailedLogins:
-    """An app's failed-login counts: the rate limiter, the limit and the storage key prefix."""
+    """An app's failed-login counts: the rate limiter, the two limits and the storage key prefix."""
 
-    def __init__(self, limiter, limit, key_prefix):
+    def __init__(self, limiter, address_limit, account_limit, key_prefix):
         self.limiter = limiter
-        self.limit = limit
+        self.address_limit = address_limit
+        self.account_limit = account_limit
         self.scope = (key_prefix, SCOPE) if key_prefix else (SCOPE,)
+
+    def counts(self, email):
+        """(limit, storage identifiers, message) of each count this sign-in falls under.
+
+        Emails and addresses are hashed: the storage (Redis, perhaps shared) holds neither,
+        and a key has the same length whatever the client sent.
+        """
+        account = hashlib.sha256(email.encode()).hexdigest()
+        from_address = hashlib.sha256(f"{email}\0{request.remote_addr}".encode()).hexdigest()
+        return [
+            (self.address_limit, (*self.scope, "address", from_address),
+             "Too many failed sign-ins for this account from your address; try again later."),
+            (self.account_limit, (*self.scope, "account", account),
+             "Too many failed sign-ins for this account; try again later."),
+        ]
 
     def shared_guess_lock(self, email):
         """A lock for this email's guesses that every process sharing the counts sees.
@@ -68,17 +95,9 @@ class FailedLogins:
         storage = self.limiter.storage
         if not hasattr(storage, "get_connection"):
             return nullcontext()
-        name = "/".join(("guess-lock", *self.identifiers(email)))
+        name = "/".join((*self.scope, "guess-lock", hashlib.sha256(email.encode()).hexdigest()))
         return storage.get_connection().lock(name, timeout=SHARED_GUESS_LOCK_SECONDS,
                                              blocking_timeout=SHARED_GUESS_LOCK_SECONDS)
-
-    def identifiers(self, email):
-        """The storage identifiers of this email's count.
-
-        The email is hashed: the storage (Redis, perhaps shared) never holds addresses, and
-        a key has the same length whatever the client sent.
-        """
-        return (*self.scope, hashlib.sha256(email.encode()).hexdigest())
 
 
 def _storage_unavailable(error):
@@ -87,33 +106,33 @@ def _storage_unavailable(error):
 
 
 def refuse_while_locked_out(email):
-    """Answer 429 with Retry-After while this email has had too many failed logins."""
+    """Answer 429 with Retry-After while this email, from this address or at all, has had
+    too many failed logins."""
     failed_logins = current_app.extensions[EXTENSION_KEY]
-    limiter, limit = failed_logins.limiter, failed_logins.limit
-    identifiers = failed_logins.identifiers(email)
+    limiter = failed_logins.limiter
     try:
-        if limiter.test(limit, *identifiers):
-            return
-        reset_time = limiter.get_window_stats(limit, *identifiers).reset_time
+        for limit, identifiers, message in failed_logins.counts(email):
+            if not limiter.test(limit, *identifiers):
+                reset_time = limiter.get_window_stats(limit, *identifiers).reset_time
+                retry_after = max(1, math.ceil(reset_time - time.time()))
+                abort(429, message=message, headers={"Retry-After": str(retry_after)})
     except limiter.storage.base_exceptions as error:
         _storage_unavailable(error)
-    retry_after = max(1, math.ceil(reset_time - time.time()))
-    abort(429, message="Too many failed sign-ins for this account; try again later.",
-          headers={"Retry-After": str(retry_after)})
 
 
 def count_failed_login(email):
-    """Record one failed login for this email."""
+    """Record one failed login for this email, from this request's address."""
     failed_logins = current_app.extensions[EXTENSION_KEY]
     try:
-        failed_logins.limiter.hit(failed_logins.limit, *failed_logins.identifiers(email))
+        for limit, identifiers, _ in failed_logins.counts(email):
+            failed_logins.limiter.hit(limit, *identifiers)
     except failed_logins.limiter.storage.base_exceptions as error:
         _storage_unavailable(error)
 
 
 @contextmanager
 def one_guess_at_a_time(email):
-    """Around a slow password check: guesses for one email go one at a time in this process.
+    """Around a slow password check: guesses for one email go one at a time.
 
     The lock-out is checked again inside, so a failure counted while this guess waited is
     seen: thirty guesses sent at once get ten checks, not thirty, however many processes

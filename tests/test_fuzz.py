@@ -24,7 +24,7 @@ RUN_TIMEOUT_SECONDS = 300
 # Every fuzzed request signs in with an account of its own (see fuzz_hooks.py); only the
 # ignored_auth check's probes share one made-up account, and after ten of them the throttle
 # would answer 429, which that check does not count as a refusal. Throttling has its own tests.
-UNTHROTTLED = {"FAILED_LOGIN_LIMIT": "1000000 per 5 minutes"}
+UNTHROTTLED = {"FAILED_LOGIN_LIMIT": "1000000 per 5 minutes", "FAILED_LOGIN_ACCOUNT_LIMIT": "1000000 per 15 minutes"}
 
 # A cursor is opaque and only the server makes valid ones, as with a password: the fuzzer
 # sends a real one (malformed cursors are tested in test_boards.py and test_users.py), of

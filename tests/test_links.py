@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from app import create_app
 from conftest import next_link
 
 # url_for's own keyword arguments, and the names of the views' arguments: a link built by
@@ -95,3 +96,12 @@ def test_an_empty_cursor_is_the_first_page(client, bob, lists):
         assert response.status_code == 200, list_name
         assert response.json == first.json, list_name
         assert next_link(response) == next_link(first), list_name
+
+
+def test_behind_a_trusted_proxy_links_use_the_clients_scheme_and_host(app_config, client, bob, lists):
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "oz.example.org", "X-Forwarded-For": "203.0.113.7"}
+    trusting = create_app({**app_config, "OZ_TRUST_PROXY": True}).test_client()
+    link = next_link(trusting.get("/boards?limit=1", auth=bob.auth, headers=forwarded))
+    assert link.startswith("https://oz.example.org/boards?")
+    untrusting = next_link(client.get("/boards?limit=1", auth=bob.auth, headers=forwarded))
+    assert untrusting.startswith("http://localhost/boards?")

@@ -1,4 +1,5 @@
-"""Failed-login throttling: 10 failures for one email within 5 minutes lock it out (429).
+"""Failed-login throttling: 10 failures for one email from one address within 5 minutes lock
+that address out (429); 100 from all addresses within 15 minutes lock the account.
 
 Every rule runs on both storages: memory (the default) and Redis (RATELIMIT_STORAGE_URI).
 """
@@ -11,7 +12,7 @@ import pytest
 
 import auth
 from app import create_app
-from redis_server import free_port
+from helpers import free_port
 
 FAILED_LOGINS_ALLOWED = 10
 
@@ -153,3 +154,58 @@ def test_an_unreachable_redis_answers_503_not_500(app_config):
     assert response.status_code == 503
     assert response.json["code"] == 503
     assert response.headers["Retry-After"]
+
+
+# --- per client address -------------------------------------------------------------------------
+
+def from_address(address, **headers):
+    """Request options for a request from this client address (127/8 is all local)."""
+    return {"environ_base": {"REMOTE_ADDR": address}, "headers": headers}
+
+
+def test_a_guesser_locks_out_only_their_own_address(client, accounts):
+    alice = accounts.member()
+    token = client.post("/tokens", auth=alice.auth, **from_address("127.0.0.77")).json["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    statuses = []
+    for _ in range(15):
+        statuses.append(client.get("/users/me", auth=(alice.email, "wrong password"),
+                                   **from_address("127.0.0.66")).status_code)
+        assert client.get("/users/me", **from_address("127.0.0.66", **bearer)).status_code == 200
+    assert statuses == [401] * FAILED_LOGINS_ALLOWED + [429] * 5
+    assert_throttled(client.get("/users/me", auth=alice.auth, **from_address("127.0.0.66")))
+    assert client.get("/users/me", auth=alice.auth, **from_address("127.0.0.77")).status_code == 200
+    assert client.get("/users/me", **from_address("127.0.0.77", **bearer)).status_code == 200
+
+
+def test_guesses_from_many_addresses_lock_the_account_at_its_ceiling(app_config, storage, accounts):
+    ceiling = 3 * FAILED_LOGINS_ALLOWED
+    client = create_app({**app_config, **storage,
+                         "FAILED_LOGIN_ACCOUNT_LIMIT": f"{ceiling} per 15 minutes"}).test_client()
+    alice = accounts.member()
+    token = client.post("/tokens", auth=alice.auth).json["token"]
+    for number in range(ceiling):
+        address = f"127.0.1.{number // (FAILED_LOGINS_ALLOWED - 1) + 1}"  # below each address's limit
+        response = client.get("/users/me", auth=(alice.email, "wrong password"), **from_address(address))
+        assert response.status_code == 401, (number, address)
+    assert_throttled(client.get("/users/me", auth=alice.auth, **from_address("127.0.2.1")), window_seconds=900)
+    assert client.get("/users/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_forwarded_addresses_are_ignored_unless_the_proxy_is_trusted(client, accounts):
+    alice = accounts.member()
+    for number in range(FAILED_LOGINS_ALLOWED):
+        response = client.get("/users/me", auth=(alice.email, "wrong password"),
+                              headers={"X-Forwarded-For": f"203.0.113.{number}"})
+        assert response.status_code == 401
+    assert_throttled(client.get("/users/me", auth=alice.auth, headers={"X-Forwarded-For": "203.0.113.99"}))
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(app_config, storage, accounts):
+    client = create_app({**app_config, **storage, "OZ_TRUST_PROXY": True}).test_client()
+    alice = accounts.member()
+    guesser, owner = {"X-Forwarded-For": "203.0.113.5"}, {"X-Forwarded-For": "203.0.113.6"}
+    for _ in range(FAILED_LOGINS_ALLOWED):
+        assert client.get("/users/me", auth=(alice.email, "wrong password"), headers=guesser).status_code == 401
+    assert_throttled(client.get("/users/me", auth=alice.auth, headers=guesser))
+    assert client.get("/users/me", auth=alice.auth, headers=owner).status_code == 200
