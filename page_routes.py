@@ -12,7 +12,7 @@ CONTENT_SECURITY_POLICY = (
 
 
 def create_page_blueprint():
-    """Build the blueprint for /, /manage-users, /manage-boards and /swagger-ui."""
+    """Build the blueprint for /, /manage-users, /manage-boards, /people/<name> and /swagger-ui."""
     bp = Blueprint("web", __name__)
 
     # GET /: links to the pages and the API docs
@@ -29,6 +29,12 @@ def create_page_blueprint():
     @bp.get("/manage-boards")
     def manage_boards():
         return render_template("manage_boards.html")
+
+    # GET /people/<name>: a person's profile, at an address that can be shared. `path` lets a
+    # name hold a "/"; the page's script asks the API for the profile.
+    @bp.get("/people/<path:name>")
+    def profile(name):
+        return render_template("profile.html", name=name)
 
     # GET /favicon.ico: where browsers look for the icon of a page that names none (the JSON
     # answers); the pages name static/favicon.svg themselves.

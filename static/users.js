@@ -1,40 +1,31 @@
 // The users page: everyone is listed; people edit or delete their own account, admins any.
-import { api, confirmDelete, formValues, nextLink, run, showTime, startSession } from "./oz.js";
+// An edit starts from the account as it is now and never overwrites a change made meanwhile.
+import { api, confirmDelete, formValues, guardEdits, PagedList, profileUrl, run, showTime, startSession } from "./oz.js";
+
+const ACCOUNT_FIELDS = [["Name", "name"], ["Email", "email"], ["Role", "role"]];
 
 const section = document.getElementById("signed-in");
-const list = document.getElementById("users");
-const loadMore = document.getElementById("load-more");
 const hint = document.getElementById("users-hint");
 const template = document.getElementById("user-item");
 let me = null;
-let nextPage = null;
-let listing = 0;
+
+const users = new PagedList({
+  list: document.getElementById("users"),
+  more: document.getElementById("load-more"),
+  box: section,
+  render: (user) => renderUser(user),
+});
 
 const session = startSession((signedIn) => {
   me = signedIn;
   section.hidden = !me;
-  list.replaceChildren();
-  loadMore.hidden = true;
+  users.clear();
   if (!me) return;
   hint.textContent = me.role === "admin"
     ? "As an admin you can edit, delete or promote anyone."
     : "You can edit or delete your own account.";
-  loadPage("/users");
+  users.show("/users");
 });
-
-loadMore.addEventListener("click", () => loadPage(nextPage));
-
-function loadPage(url) {
-  // A sign-in that changes while a page is on its way makes that page stale.
-  const thisListing = ++listing;
-  return run(section, loadMore, async () => {
-    const { data, response } = await api("GET", url);
-    if (thisListing !== listing) return;
-    list.append(...data.map(renderUser));
-    nextPage = nextLink(response);
-    loadMore.hidden = !nextPage;
-  });
-}
 
 function renderUser(user) {
   const isMe = user.id === me.id;
@@ -43,7 +34,9 @@ function renderUser(user) {
   item.dataset.userId = user.id;
   item.classList.toggle("mine", isMe);
 
-  item.querySelector(".user-name").textContent = isMe ? `${user.name} (you)` : user.name;
+  const name = item.querySelector(".user-name");
+  name.textContent = isMe ? `${user.name} (you)` : user.name;
+  name.href = profileUrl(user.name);
   const role = item.querySelector(".user-role");
   role.textContent = user.role;
   role.classList.toggle("admin", user.role === "admin");
@@ -58,33 +51,41 @@ function renderUser(user) {
 
   const form = item.querySelector(".edit-form");
   const editButton = item.querySelector(".edit");
-  editButton.addEventListener("click", () => {
-    form.elements.name.value = user.name;
-    form.elements.email.value = user.email;
+  // The account as the edit started from it, to send only what the person changed.
+  let original = user;
+  const editor = guardEdits(form, `/users/${user.id}`, ACCOUNT_FIELDS, (current) => {
+    item.replaceWith(renderUser(current));
+  });
+  editButton.addEventListener("click", () => run(item, editButton, async () => {
+    original = await editor.open();
+    form.elements.name.value = original.name;
+    form.elements.email.value = original.email;
     form.elements.password.value = "";
     form.hidden = false;
     editButton.hidden = true;
     form.elements.name.focus();
-  });
+  }));
   form.querySelector(".cancel").addEventListener("click", () => {
     form.hidden = true;
     editButton.hidden = false;
+    editButton.focus();
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const { name, email, password } = formValues(form);
     // Send only what changed, so an unchanged email is never re-checked for uniqueness.
     const changes = {};
-    if (name !== user.name) changes.name = name;
-    if (email !== user.email) changes.email = email;
+    if (name !== original.name) changes.name = name;
+    if (email !== original.email) changes.email = email;
     if (password) changes.password = password;
     run(form, event.submitter, async () => {
-      const { data } = await api("PATCH", `/users/${user.id}`, changes);
+      const saved = await editor.save("PATCH", changes);
+      if (!saved) return;
       if (isMe) {
-        await session.updated(data, password);
-        me = data;
+        await session.updated(saved, password);
+        me = saved;
       }
-      item.replaceWith(renderUser(data));
+      item.replaceWith(renderUser(saved));
     });
   });
 
@@ -97,7 +98,7 @@ function renderUser(user) {
   const question = isMe
     ? "Delete your account and all your boards?"
     : `Delete ${user.name} and all their boards?`;
-  confirmDelete(item, question, async () => {
+  confirmDelete(item, item.querySelector(".delete"), question, async () => {
     await api("DELETE", `/users/${user.id}`);
     // The account's tokens went with it.
     if (isMe) session.forget();
