@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from browser_helpers import CHROMIUM, CHROMIUM_ARGS, keep_to_this_machine, screenshot, sign_in
-from live_server import serving
+from app import create_app
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, DatabaseCable, screenshot, sign_in, tabs_on
 
 XSS_TITLE = "<img src=x onerror=alert(1)>"
 
@@ -26,27 +26,19 @@ def dialogs():
 
 
 @pytest.fixture
-def page(browser, app, dialogs):
-    """A tab on the app served at 127.0.0.1 that reaches nothing else.
+def tabs(browser, app, dialogs):
+    """Tabs on the app served at 127.0.0.1 that reach nothing else.
 
     Any request off the machine, browser dialog, script error or CSP refusal fails the test.
     """
-    with serving(app) as base_url:
-        context = browser.new_context(base_url=base_url, viewport={"width": 1100, "height": 800})
-        outside = keep_to_this_machine(context)
-        page = context.new_page()
-        problems = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on(
-            "console",
-            lambda message: problems.append(message.text) if "Content Security Policy" in message.text else None,
-        )
-        yield page
-        context.close()
-    assert not outside, f"the page asked for addresses off this machine: {outside}"
-    assert not dialogs, f"the page opened dialogs: {dialogs}"
-    assert not problems, f"the page had script errors or CSP refusals: {problems}"
+    with tabs_on(browser, app, dialogs) as tabs:
+        yield tabs
+
+
+@pytest.fixture
+def page(tabs):
+    """The test's first tab."""
+    return tabs.open()
 
 
 def write_board(client, account, title, content=""):
@@ -580,3 +572,311 @@ def test_swagger_ui_authorize_with_a_bearer_token_calls_the_live_api(page, accou
     assert answer.value.status == 200
     assert answer.value.request.headers["authorization"] == f"Bearer {token}"
     expect(operation.locator(".live-responses-table")).to_contain_text(alice.email)
+
+
+def sign_up(page, name, email, password="correct horse"):
+    form = page.locator("#sign-up")
+    form.get_by_label("Name").fill(name)
+    form.get_by_label("Email").fill(email)
+    form.get_by_label("Password").fill(password)
+    form.get_by_role("button", name="Sign up").click()
+    expect(page.locator("#whoami")).to_have_text(f"Signed in as {name} ({email})")
+
+
+def screenshots_at_a_phone_and_a_laptop_width(page, name):
+    """Screenshots 375 and 1280 px wide, each page checked to fit its width (nothing to scroll sideways)."""
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} is wider than {width} px"
+        screenshot(page, f"{name}-{width}")
+
+
+def test_one_follows_another_from_a_pasted_profile_address_and_the_feed_shows_their_new_board(tabs, accounts, client):
+    alices_tab = tabs.open()
+    alices_tab.goto("/manage-boards")
+    sign_up(alices_tab, "alice", "alice@example.com")
+    bobs_tab = tabs.open()
+    bobs_tab.goto("/manage-boards")
+    sign_up(bobs_tab, "bob", "bob@example.com")
+    carol = accounts.member("carol")
+    write_board(client, carol, "Carol's board, whom Bob does not follow")
+
+    bobs_tab.get_by_role("button", name="Following").click()
+    expect(bobs_tab.locator("#filter-text")).to_have_text("Newest boards by the people you follow.")
+    expect(bobs_tab.locator("#empty")).to_contain_text("You follow nobody yet.")
+    expect(bobs_tab.locator("#boards > li")).to_have_count(0)
+
+    # Alice copies the address of her profile; Bob pastes it into his tab.
+    alices_tab.get_by_role("link", name="Your profile").click()
+    expect(alices_tab.locator("#profile .profile-relation")).to_have_text("This is you.")
+    expect(alices_tab.get_by_role("button", name="Follow", exact=True)).to_be_hidden()
+    bobs_tab.goto(alices_tab.url)
+    profile = bobs_tab.locator("#profile")
+    expect(profile.locator(".profile-name")).to_have_text("alice")
+    expect(profile.locator(".profile-counts")).to_have_text("0 boards · 0 followers · 0 following")
+    expect(bobs_tab.locator("#empty")).to_have_text("No boards yet.")
+    profile.get_by_role("button", name="Follow", exact=True).click()
+    expect(profile.get_by_role("button", name="Unfollow", exact=True)).to_be_visible()
+    expect(profile.locator(".profile-counts")).to_have_text("0 boards · 1 follower · 0 following")
+    expect(profile.locator(".profile-relation")).to_have_text("You follow them.")
+    bobs_tab.get_by_role("button", name="Followers").click()
+    expect(bobs_tab.locator("#entries .person-name")).to_have_text(["bob"])
+    bobs_tab.get_by_role("button", name="Following", exact=True).click()
+    expect(bobs_tab.locator("#empty")).to_have_text("They follow nobody yet.")
+    assert client.get("/profiles/alice", auth=carol.auth).json["followers"] == 1
+
+    # Alice writes; her board shows in Bob's feed, and Carol's, whom he does not follow, does not.
+    alices_tab.get_by_role("link", name="Boards", exact=True).click()
+    write = alices_tab.locator("#write")
+    write.get_by_label("Title").fill("Hello, followers")
+    write.get_by_label("Content").fill("Alice's news, for whoever follows her.")
+    write.get_by_role("button", name="Post").click()
+    expect(alices_tab.locator("#boards .board-title").first).to_have_text("Hello, followers")
+
+    bobs_tab.goto("/manage-boards")
+    bobs_tab.get_by_role("button", name="Following").click()
+    expect(bobs_tab.locator("#boards .board-title")).to_have_text(["Hello, followers"])
+    expect(bobs_tab.locator("#empty")).to_be_hidden()
+    screenshots_at_a_phone_and_a_laptop_width(bobs_tab, "feed")
+    # The feed has an address of its own, the one the page now shows.
+    assert bobs_tab.url.endswith("/manage-boards#following")
+    bobs_tab.reload()
+    expect(bobs_tab.locator("#boards .board-title")).to_have_text(["Hello, followers"])
+
+    bobs_tab.set_viewport_size({"width": 1100, "height": 800})
+    bobs_tab.goto(alices_tab.url.replace("/manage-boards", "/people/alice"))
+    expect(profile.locator(".profile-counts")).to_have_text("1 board · 1 follower · 0 following")
+    expect(bobs_tab.locator("#entries .board-title")).to_have_text(["Hello, followers"])
+    screenshots_at_a_phone_and_a_laptop_width(bobs_tab, "profile")
+
+    profile.get_by_role("button", name="Unfollow", exact=True).click()
+    expect(profile.locator(".profile-counts")).to_have_text("1 board · 0 followers · 0 following")
+    expect(profile.get_by_role("button", name="Follow", exact=True)).to_be_focused()
+    bobs_tab.get_by_role("link", name="Boards of the people you follow").click()
+    expect(bobs_tab.locator("#empty")).to_contain_text("You follow nobody yet.")
+    assert tabs.console_errors == []
+
+
+def test_an_admin_and_the_author_edit_the_same_board_and_the_second_save_shows_the_conflict(tabs, accounts, client):
+    alice = accounts.member("alice")
+    admin = accounts.admin("root")
+    board = write_board(client, alice, "Draft", "First words")
+    authors_tab = tabs.open()
+    authors_tab.goto("/manage-boards")
+    sign_in(authors_tab, alice)
+    admins_tab = tabs.open()
+    admins_tab.goto("/manage-boards")
+    sign_in(admins_tab, admin)
+
+    def open_editor(tab):
+        board_item(tab, board["id"]).get_by_role("button", name="Edit").click()
+        form = board_item(tab, board["id"]).locator(".edit-form")
+        return form
+
+    authors_form = open_editor(authors_tab)
+    admins_form = open_editor(admins_tab)
+    expect(authors_form.get_by_label("Title")).to_have_value("Draft")
+    expect(admins_form.get_by_label("Title")).to_have_value("Draft")
+
+    authors_form.get_by_label("Title").fill("Final")
+    authors_form.get_by_label("Content").fill("The author's words")
+    authors_form.get_by_role("button", name="Save").click()
+    expect(board_item(authors_tab, board["id"]).locator(".board-title")).to_have_text("Final")
+
+    admins_form.get_by_label("Title").fill("Moderated")
+    admins_form.get_by_role("button", name="Save").click()
+    conflict = admins_form.locator(".conflict")
+    expect(conflict).to_contain_text("Someone else changed this while you were editing.")
+    expect(conflict.locator(".conflict-current dd")).to_have_text(["Final", "The author's words"])
+    expect(conflict.get_by_role("button", name="Apply my edit")).to_be_focused()
+    expect(admins_form.get_by_label("Title")).to_have_value("Moderated")
+    assert client.get(f"/boards/{board['id']}", auth=alice.auth).json["title"] == "Final"
+    screenshot(admins_tab, "boards-edit-conflict")
+
+    # Applied again, the admin's edit replaces the version they have now seen.
+    conflict.get_by_role("button", name="Apply my edit").click()
+    expect(board_item(admins_tab, board["id"]).locator(".board-title")).to_have_text("Moderated")
+    saved = client.get(f"/boards/{board['id']}", auth=alice.auth).json
+    assert (saved["title"], saved["content"]) == ("Moderated", "First words")
+
+    # The author, still showing "Final", edits from what is there now; the admin saves first
+    # this time, and the author drops their edit for the admin's.
+    authors_form = open_editor(authors_tab)
+    expect(authors_form.get_by_label("Title")).to_have_value("Moderated")
+    admins_form = open_editor(admins_tab)
+    expect(admins_form.get_by_label("Title")).to_have_value("Moderated")
+    admins_form.get_by_label("Title").fill("Moderated twice")
+    admins_form.get_by_role("button", name="Save").click()
+    expect(board_item(admins_tab, board["id"]).locator(".board-title")).to_have_text("Moderated twice")
+    authors_form.get_by_label("Title").fill("Mine again")
+    authors_form.get_by_role("button", name="Save").click()
+    authors_form.get_by_role("button", name="Drop my edit").click()
+    expect(board_item(authors_tab, board["id"]).locator(".board-title")).to_have_text("Moderated twice")
+    expect(board_item(authors_tab, board["id"]).locator(".edit-form")).to_be_hidden()
+    assert client.get(f"/boards/{board['id']}", auth=alice.auth).json["title"] == "Moderated twice"
+
+
+def test_comment_and_account_edits_meet_a_change_made_meanwhile_with_the_conflict_view(page, accounts, client):
+    alice = accounts.member("alice")
+    admin = accounts.admin("root")
+    board = write_board(client, alice, "Talk")
+    comment = write_comment(client, alice, board, "first take")
+    page.goto("/manage-boards")
+    sign_in(page, alice)
+    item = board_item(page, board["id"])
+    item.get_by_role("button", name="1 comment").click()
+    entry = item.locator(f'.comment[data-comment-id="{comment["id"]}"]')
+    entry.get_by_role("button", name="Edit").click()
+    form = entry.locator(".edit-form")
+    expect(form.get_by_label("Comment")).to_have_value("first take")
+    changed = client.patch(f"/comments/{comment['id']}", json={"content": "moderated take"}, auth=admin.auth)
+    assert changed.status_code == 200
+    form.get_by_label("Comment").fill("second take")
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator(".conflict-current dd")).to_have_text(["moderated take"])
+    form.get_by_role("button", name="Drop my edit").click()
+    expect(entry.locator(".comment-content")).to_have_text("moderated take")
+    assert client.get(f"/comments/{comment['id']}", auth=alice.auth).json["content"] == "moderated take"
+
+    page.get_by_role("link", name="Users").click()
+    mine = user_item(page, alice.id)
+    mine.get_by_role("button", name="Edit").click()
+    form = mine.locator(".edit-form")
+    expect(form.get_by_label("Name")).to_have_value("alice")
+    assert client.patch(f"/users/{alice.id}", json={"name": "alice-by-admin"}, auth=admin.auth).status_code == 200
+    form.get_by_label("Name").fill("alicia")
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator(".conflict-current dd").first).to_have_text("alice-by-admin")
+    form.get_by_role("button", name="Apply my edit").click()
+    expect(page.locator("#whoami")).to_have_text(f"Signed in as alicia ({alice.email})")
+    expect(user_item(page, alice.id)).to_contain_text("alicia (you)")
+    assert client.get("/users/me", auth=alice.auth).json["name"] == "alicia"
+
+
+@pytest.fixture
+def cable(app, app_config):
+    """A cable from the test database to a second app, which the test may pull out and plug back."""
+    cable = DatabaseCable(app_config["MYSQL_HOST"], app_config["MYSQL_PORT"])
+    yield cable
+    cable.close()
+
+
+def test_the_database_cut_during_a_page_action_leaves_the_person_signed_in(browser, dialogs, app_config, cable, accounts, client):
+    alice = accounts.member("alice")
+    app_behind_the_cable = create_app({**app_config, "MYSQL_HOST": cable.host, "MYSQL_PORT": cable.port})
+    with tabs_on(browser, app_behind_the_cable, dialogs) as tabs:
+        page = tabs.open()
+        page.goto("/manage-boards")
+        sign_in(page, alice)
+        signed_in = f"Signed in as alice ({alice.email})"
+        write = page.locator("#write")
+        write.get_by_label("Title").fill("Written across an outage")
+
+        cable.pull_out()
+        write.get_by_role("button", name="Post").click()
+        expect(write.locator(":scope > .form-error")).to_have_text(
+            "The database is unavailable; try again shortly. You are still signed in.")
+        expect(page.locator("#whoami")).to_have_text(signed_in)
+        assert page.evaluate("sessionStorage.length") == 1
+        screenshot(page, "boards-database-cut")
+
+        # Still cut: the page cannot learn who is signed in, says so, and keeps the token.
+        page.reload()
+        unreachable = page.locator("#unreachable")
+        expect(unreachable).to_contain_text("The database is unavailable; try again shortly. You are still signed in")
+        expect(page.locator("#sign-in")).to_be_hidden()
+        assert page.evaluate("sessionStorage.length") == 1
+        screenshot(page, "boards-database-unreachable")
+
+        cable.plug_in()
+        unreachable.get_by_role("button", name="Try again").click()
+        expect(page.locator("#whoami")).to_have_text(signed_in)
+        expect(unreachable).to_be_hidden()
+        write.get_by_label("Title").fill("Written across an outage")
+        write.get_by_role("button", name="Post").click()
+        expect(page.locator("#boards .board-title")).to_have_text(["Written across an outage"])
+        assert [board["title"] for board in client.get("/boards", auth=alice.auth).json] == ["Written across an outage"]
+
+        # A 401 is another matter: a token revoked elsewhere signs the page out at its next call.
+        assert client.delete("/tokens", auth=alice.auth).status_code == 204
+        write.get_by_label("Title").fill("Never written")
+        write.get_by_role("button", name="Post").click()
+        expect(page.locator("#whoami")).to_have_text("Not signed in")
+        expect(page.locator("#sign-in")).to_be_visible()
+        assert page.evaluate("sessionStorage.length") == 0
+
+
+def test_a_profile_address_for_nobody_says_so_and_a_markup_name_shows_as_text(page, accounts, client):
+    name = "<b>mal/lory</b>"
+    response = client.post("/users", json={"name": name, "email": "mallory@example.com", "password": "correct horse"})
+    assert response.status_code == 201, response.json
+    board = client.post("/boards", json={"title": "Mallory's", "content": ""},
+                        auth=("mallory@example.com", "correct horse")).json
+    bob = accounts.member("bob")
+
+    page.goto("/people/nobody-by-that-name")
+    sign_in(page, bob)
+    expect(page.locator("#profile .form-error")).to_have_text("Nobody has that name.")
+    expect(page.locator("#lists")).to_be_hidden()
+
+    # From a board, the profile card, then the profile's own page.
+    page.goto("/manage-boards")
+    board_item(page, board["id"]).get_by_role("link", name=f"Profile of {name}").click()
+    page.locator("#profile").get_by_role("link", name="Open their profile page").click()
+    expect(page.locator("#profile .profile-name")).to_have_text(name)
+    expect(page.locator("#entries .board-title")).to_have_text(["Mallory's"])
+    expect(page.locator("main b")).to_have_count(0)
+    assert client.get(f"/profiles/{name.replace('/', '%2F')}", auth=bob.auth).json["id"] == board["user_id"]
+
+
+def test_each_delete_asks_beside_its_own_button(page, accounts, client):
+    alice = accounts.member("alice")
+    board = write_board(client, alice, "Mine")
+    comment = write_comment(client, alice, board, "Also mine")
+    page.goto("/manage-boards")
+    sign_in(page, alice)
+    item = board_item(page, board["id"])
+    item.get_by_role("button", name="1 comment").click()
+    entry = item.locator(f'.comment[data-comment-id="{comment["id"]}"]')
+    board_confirm = item.locator(":scope > .actions .confirm")
+    comment_confirm = entry.locator(".confirm")
+
+    entry.get_by_role("button", name="Delete").click()
+    expect(comment_confirm).to_contain_text("Delete this comment?")
+    expect(comment_confirm.get_by_role("button", name="Cancel")).to_be_focused()
+    expect(board_confirm).to_be_hidden()
+    expect(item.locator(":scope > .actions").get_by_role("button", name="Delete")).to_be_visible()
+    comment_confirm.get_by_role("button", name="Cancel").click()
+    expect(entry.get_by_role("button", name="Delete")).to_be_focused()
+
+    item.locator(":scope > .actions").get_by_role("button", name="Delete").click()
+    expect(board_confirm).to_contain_text("Delete this board?")
+    expect(comment_confirm).to_be_hidden()
+    entry.get_by_role("button", name="Delete").click()
+    comment_confirm.get_by_role("button", name="Yes, delete").click()
+    expect(entry).to_have_count(0)
+    expect(item).to_be_visible()
+    assert client.get(f"/boards/{board['id']}", auth=alice.auth).status_code == 200
+
+
+def test_the_profile_page_works_by_keyboard_with_a_visible_focus(page, accounts):
+    accounts.member("alice")
+    bob = accounts.member("bob")
+    page.goto("/people/alice")
+    sign_in(page, bob)
+    counts = page.locator("#profile .profile-counts")
+    expect(counts).to_have_text("0 boards · 0 followers · 0 following")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Follow":
+            break
+    else:
+        pytest.fail("Tab never reached the Follow button")
+    outline = page.evaluate("(({ outlineStyle, outlineWidth }) => [outlineStyle, outlineWidth])"
+                            "(getComputedStyle(document.activeElement))")
+    assert outline[0] != "none" and outline[1] != "0px", outline
+    page.keyboard.press("Enter")
+    expect(counts).to_have_text("0 boards · 1 follower · 0 following")
+    expect(page.get_by_role("button", name="Unfollow", exact=True)).to_be_focused()
+    page.keyboard.press("Space")
+    expect(counts).to_have_text("0 boards · 0 followers · 0 following")
