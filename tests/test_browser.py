@@ -880,3 +880,21 @@ def test_the_profile_page_works_by_keyboard_with_a_visible_focus(page, accounts)
     expect(page.get_by_role("button", name="Unfollow", exact=True)).to_be_focused()
     page.keyboard.press("Space")
     expect(counts).to_have_text("0 boards · 0 followers · 0 following")
+
+
+def test_every_page_fits_a_phone_screen(page, accounts, client):
+    alice = accounts.member("alice")
+    write_comment(client, alice, write_board(client, alice, "A board with a rather long title to wrap", "x " * 200), "Hi")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/manage-boards")
+    sign_in(page, alice)
+    page.get_by_role("button", name="1 comment").click()
+    page.get_by_role("button", name="Edit").first.click()
+    expect(page.locator(".comment")).to_have_count(1)
+    expect(page.locator("#boards > li > .edit-form")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, "a board open for editing, with its comments"
+    for path in ("/", "/manage-users", "/people/alice"):
+        page.goto(path)
+        expect(page.locator("#whoami")).to_contain_text("Signed in as alice")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
