@@ -32,6 +32,7 @@ const boards = new PagedList({
   },
 });
 const card = profileCard(profile, () => me, () => {
+  // A follow or an unfollow changes what the feed holds.
   if (view.kind === "following") showBoards();
 });
 

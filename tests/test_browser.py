@@ -761,7 +761,8 @@ def cable(app, app_config):
     cable.close()
 
 
-def test_the_database_cut_during_a_page_action_leaves_the_person_signed_in(browser, dialogs, app_config, cable, accounts, client):
+def test_the_database_cut_during_a_page_action_leaves_the_person_signed_in(
+        browser, dialogs, app_config, cable, accounts, client):
     alice = accounts.member("alice")
     app_behind_the_cable = create_app({**app_config, "MYSQL_HOST": cable.host, "MYSQL_PORT": cable.port})
     with tabs_on(browser, app_behind_the_cable, dialogs) as tabs:
@@ -884,7 +885,8 @@ def test_the_profile_page_works_by_keyboard_with_a_visible_focus(page, accounts)
 
 def test_every_page_fits_a_phone_screen(page, accounts, client):
     alice = accounts.member("alice")
-    write_comment(client, alice, write_board(client, alice, "A board with a rather long title to wrap", "x " * 200), "Hi")
+    board = write_board(client, alice, "A board with a rather long title to wrap", "x " * 200)
+    write_comment(client, alice, board, "Hi")
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto("/manage-boards")
     sign_in(page, alice)
