@@ -44,23 +44,44 @@ class OrjsonProvider(DefaultJSONProvider):
         return current_app.response_class(body, mimetype=self.mimetype)
 
 
-class NosniffResponse(flask.Response):
-    """Flask's response with X-Content-Type-Options: nosniff, on every response.
+class BodyInOnePiece(list):
+    """A body held in memory, as a one-item list: Granian sends a list in one call, where it
+    steps through any other iterable from its own threads, taking the GIL for each step.
 
-    A JSON body holding user text must never be read as HTML or script, and the pages' .js
-    and .css must be what their Content-Type says. Set here rather than in an after-request
-    hook that every request would call.
+    The server closes it, as WSGI asks of any body, which runs the response's close
+    callbacks as werkzeug's own iterator would.
+    """
+
+    def __init__(self, body, close):
+        super().__init__((body,))
+        self.close = close
+
+
+class OzResponse(flask.Response):
+    """Flask's response with X-Content-Type-Options: nosniff, and a body in memory sent whole.
+
+    nosniff: a JSON body holding user text must never be read as HTML or script, and the
+    pages' .js and .css must be what their Content-Type says. Set here rather than in an
+    after-request hook that every request would call.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.headers["X-Content-Type-Options"] = "nosniff"
 
+    def get_app_iter(self, environ):
+        """werkzeug's body for the server; one held in memory goes as BodyInOnePiece."""
+        status = self.status_code
+        has_body = environ["REQUEST_METHOD"] != "HEAD" and status >= 200 and status not in (204, 304)
+        if has_body and self.is_sequence and not self.direct_passthrough:
+            return BodyInOnePiece(self.get_data(), self.close)
+        return super().get_app_iter(environ)
+
 
 class OzFlask(flask.Flask):
-    """Flask, with orjson and nosniff, and a cheaper answer to "is this view async?"."""
+    """Flask, with orjson, oz's response class and a cheaper answer to "is this view async?"."""
 
-    response_class = NosniffResponse
+    response_class = OzResponse
     json_provider_class = OrjsonProvider
 
     def ensure_sync(self, func):

@@ -55,10 +55,14 @@ def init_throttle(app):
     app.config.setdefault("FAILED_LOGIN_ACCOUNT_LIMIT", "100 per 15 minutes")
     storage = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI", "memory://"),
                                   **app.config.get("RATELIMIT_STORAGE_OPTIONS", {}))
+    address_limit = parse(app.config["FAILED_LOGIN_LIMIT"])
+    account_limit = parse(app.config["FAILED_LOGIN_ACCOUNT_LIMIT"])
+    if address_limit.get_expiry() > account_limit.get_expiry():
+        raise ValueError("FAILED_LOGIN_LIMIT's window must not be longer than FAILED_LOGIN_ACCOUNT_LIMIT's")
     app.extensions[EXTENSION_KEY] = FailedLogins(
         limiter=STRATEGIES[app.config["RATELIMIT_STRATEGY"]](storage),
-        address_limit=parse(app.config["FAILED_LOGIN_LIMIT"]),
-        account_limit=parse(app.config["FAILED_LOGIN_ACCOUNT_LIMIT"]),
+        address_limit=address_limit,
+        account_limit=account_limit,
         key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", ""),
     )
 
@@ -72,20 +76,15 @@ class FailedLogins:
         self.account_limit = account_limit
         self.scope = (key_prefix, SCOPE) if key_prefix else (SCOPE,)
 
-    def counts(self, email):
-        """(limit, storage identifiers, message) of each count this sign-in falls under.
+    # The storage identifiers of an email's two counts. Emails and addresses are hashed: the
+    # storage (Redis, perhaps shared) holds neither, and a key has the same length whatever
+    # the client sent.
 
-        Emails and addresses are hashed: the storage (Redis, perhaps shared) holds neither,
-        and a key has the same length whatever the client sent.
-        """
-        account = hashlib.sha256(email.encode()).hexdigest()
-        from_address = hashlib.sha256(f"{email}\0{request.remote_addr}".encode()).hexdigest()
-        return [
-            (self.address_limit, (*self.scope, "address", from_address),
-             "Too many failed sign-ins for this account from your address; try again later."),
-            (self.account_limit, (*self.scope, "account", account),
-             "Too many failed sign-ins for this account; try again later."),
-        ]
+    def account_count(self, email):
+        return (*self.scope, "account", hashlib.sha256(email.encode()).hexdigest())
+
+    def address_count(self, email):
+        return (*self.scope, "address", hashlib.sha256(f"{email}\0{request.remote_addr}".encode()).hexdigest())
 
     def shared_guess_lock(self, email):
         """A lock for this email's guesses that every process sharing the counts sees.
@@ -107,25 +106,40 @@ def _storage_unavailable(error):
 
 def refuse_while_locked_out(email):
     """Answer 429 with Retry-After while this email, from this address or at all, has had
-    too many failed logins."""
+    too many failed logins.
+
+    One storage read when the account has had few failures, as on almost every sign-in:
+    each failure from this address is also one of the account's, in a window no longer than
+    the account's (init_throttle), so with fewer than FAILED_LOGIN_LIMIT failures for the
+    account, this address cannot have reached it.
+    """
     failed_logins = current_app.extensions[EXTENSION_KEY]
-    limiter = failed_logins.limiter
+    limiter, account_limit, address_limit = (failed_logins.limiter, failed_logins.account_limit,
+                                             failed_logins.address_limit)
     try:
-        for limit, identifiers, message in failed_logins.counts(email):
-            if not limiter.test(limit, *identifiers):
-                reset_time = limiter.get_window_stats(limit, *identifiers).reset_time
-                retry_after = max(1, math.ceil(reset_time - time.time()))
-                abort(429, message=message, headers={"Retry-After": str(retry_after)})
+        account = limiter.get_window_stats(account_limit, *failed_logins.account_count(email))
+        if not account.remaining:
+            too_many(account, "Too many failed sign-ins for this account; try again later.")
+        if account_limit.amount - account.remaining < address_limit.amount:
+            return
+        address = limiter.get_window_stats(address_limit, *failed_logins.address_count(email))
     except limiter.storage.base_exceptions as error:
         _storage_unavailable(error)
+    if not address.remaining:
+        too_many(address, "Too many failed sign-ins for this account from your address; try again later.")
+
+
+def too_many(window, message):
+    retry_after = max(1, math.ceil(window.reset_time - time.time()))
+    abort(429, message=message, headers={"Retry-After": str(retry_after)})
 
 
 def count_failed_login(email):
     """Record one failed login for this email, from this request's address."""
     failed_logins = current_app.extensions[EXTENSION_KEY]
     try:
-        for limit, identifiers, _ in failed_logins.counts(email):
-            failed_logins.limiter.hit(limit, *identifiers)
+        failed_logins.limiter.hit(failed_logins.account_limit, *failed_logins.account_count(email))
+        failed_logins.limiter.hit(failed_logins.address_limit, *failed_logins.address_count(email))
     except failed_logins.limiter.storage.base_exceptions as error:
         _storage_unavailable(error)
 

@@ -19,6 +19,19 @@ def wsgi_answer(app, path, method="GET", **kwargs):
     return started["status"], started["headers"], body
 
 
+def test_a_json_body_reaches_the_server_in_one_piece(app, accounts):
+    alice = accounts.member()
+    status, headers, body = wsgi_answer(app, "/users/me", auth=alice.auth)
+    assert status.startswith("200")
+    assert isinstance(body, list) and len(body) == 1
+    assert int(headers["Content-Length"]) == len(body[0])
+
+
+def test_an_error_body_reaches_the_server_in_one_piece(app):
+    status, headers, body = wsgi_answer(app, "/no/such/path")
+    assert status.startswith("404") and isinstance(body, list)
+
+
 @pytest.mark.parametrize("method", ["HEAD", "DELETE"])
 def test_a_response_without_a_body_sends_none(app, accounts, method):
     alice = accounts.member()
@@ -31,6 +44,7 @@ def test_a_response_without_a_body_sends_none(app, accounts, method):
 def test_a_file_still_streams_and_is_closed(app):
     status, headers, body = wsgi_answer(app, "/swagger-ui/swagger-ui-bundle.js")
     assert status.startswith("200")
+    assert not isinstance(body, list)
     first_chunk = next(iter(body))
     assert first_chunk
     body.close()
