@@ -317,7 +317,7 @@ export function startSession(onChange) {
       signOutButton.hidden = false;
       signedOut.hidden = true;
       unreachable.querySelector(".unreachable-text").textContent =
-        `${error.message} You are still signed in: try again in a moment.`;
+        `${error.message} You are still signed in.`;
       unreachable.hidden = false;
     }
   }
