@@ -108,11 +108,9 @@ class JsonObjectParser(FlaskParser):
     """
 
     def load_json(self, req, schema):
-        body = req.get_data(cache=True)
+        body = read_body(req)
         if not body:
             return missing
-        if reaches_past_maximum(req, body):
-            abort(413)
         if not req.is_json:
             abort(415, message="Send the body as JSON (Content-Type: application/json).")
         try:
@@ -124,15 +122,26 @@ class JsonObjectParser(FlaskParser):
         return data
 
 
-def reaches_past_maximum(req, body):
-    """Whether a body sent without a length (chunked) goes on past MAX_CONTENT_LENGTH.
+def read_body(req):
+    """The request's body, read once; 413 when it is longer than MAX_CONTENT_LENGTH.
 
-    werkzeug answers 413 for a Content-Length over the maximum, but reads a chunked body up
-    to the maximum and stops there without a word: one more byte from the server's stream
-    tells a body cut short from one that ended there.
+    A body of known length is read in one call from the server's stream, after its length
+    is checked (WSGI allows reading CONTENT_LENGTH bytes, never more): werkzeug's own stream,
+    under a server that ends the input itself (Granian), reads every body through a stream
+    limited only by the maximum, 64 KiB at a time until the server's stream runs dry.
+    A body without a length (chunked) goes through werkzeug's stream, which stops at the
+    maximum without a word: one more byte from the server tells a body cut short (413) from
+    one that ended there.
     """
-    return (req.content_length is None and len(body) == req.max_content_length
-            and bool(req.input_stream.read(1)))
+    length, maximum = req.content_length, req.max_content_length
+    if length is None:
+        body = req.get_data()
+        if maximum is not None and len(body) == maximum and req.input_stream.read(1):
+            abort(413)
+        return body
+    if maximum is not None and length > maximum:
+        abort(413)
+    return req.input_stream.read(length)
 
 
 class ApiBlueprint(flask_smorest.Blueprint):
