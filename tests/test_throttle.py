@@ -1,7 +1,9 @@
 """Failed-login throttling: 10 failures for one email from one address within 5 minutes lock
 that address out (429); 100 from all addresses within 15 minutes lock the account.
 
-Every rule runs on both storages: memory (the default) and Redis (RATELIMIT_STORAGE_URI).
+Every rule runs on both storages: memory (the default) and Redis (RATELIMIT_STORAGE_URI), in
+the test client with the client address set. The last ones run real servers (serve.py, and
+three processes sharing Redis) and connect from several loopback addresses.
 """
 
 import secrets
@@ -9,10 +11,14 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
+from requests.adapters import HTTPAdapter
 
 import auth
 from app import create_app
-from helpers import free_port
+from app_process import AppProcess, serve_py_process
+from conftest import next_link
+from helpers import all_at_once, free_port
 
 FAILED_LOGINS_ALLOWED = 10
 
@@ -209,3 +215,130 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(app_config, sto
         assert client.get("/users/me", auth=(alice.email, "wrong password"), headers=guesser).status_code == 401
     assert_throttled(client.get("/users/me", auth=alice.auth, headers=guesser))
     assert client.get("/users/me", auth=alice.auth, headers=owner).status_code == 200
+
+
+def test_behind_a_trusted_proxy_addresses_a_client_puts_before_its_own_are_not_counted(app_config, storage, accounts):
+    # The proxy appends the address it saw to whatever X-Forwarded-For the client sent;
+    # only that last one is the proxy's word.
+    client = create_app({**app_config, **storage, "OZ_TRUST_PROXY": True}).test_client()
+    alice = accounts.member()
+    for number in range(FAILED_LOGINS_ALLOWED):
+        forwarded = {"X-Forwarded-For": f"198.51.100.{number}, 203.0.113.5"}
+        assert client.get("/users/me", auth=(alice.email, "wrong password"), headers=forwarded).status_code == 401
+    forged = {"X-Forwarded-For": "198.51.100.99, 203.0.113.5"}
+    assert_throttled(client.get("/users/me", auth=alice.auth, headers=forged))
+
+
+def test_guesses_sent_at_once_from_many_addresses_are_held_to_the_accounts_ceiling(app_config, storage, accounts,
+                                                                                  monkeypatch):
+    """Thirty guesses at once from three addresses, each below its own limit, against a
+    ceiling of twenty: twenty are checked, ten refused."""
+    ceiling = 2 * FAILED_LOGINS_ALLOWED
+    app = create_app({**app_config, **storage, "FAILED_LOGIN_ACCOUNT_LIMIT": f"{ceiling} per 15 minutes"})
+    email = accounts.member().email
+    check = auth.check_password_hash
+
+    def check_slowly(*args):
+        time.sleep(0.02)
+        return check(*args)
+
+    monkeypatch.setattr(auth, "check_password_hash", check_slowly)
+
+    def guess(number):
+        response = app.test_client().get("/users/me", auth=(email, f"guess {number}"),
+                                         **from_address(f"127.0.3.{number % 3 + 1}"))
+        return response.status_code
+
+    statuses = all_at_once([lambda number=number: guess(number) for number in range(30)])
+    assert statuses.count(401) == ceiling
+    assert statuses.count(429) == 30 - ceiling
+
+
+# --- real servers: the address is the connection's --------------------------------------------
+
+class LeavingFrom(HTTPAdapter):
+    """Connections that leave from this local address."""
+
+    def __init__(self, address):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs, source_address=(self.address, 0))
+
+
+def session_from(address):
+    """A requests session whose connections come from this address (127/8 is all local)."""
+    session = requests.Session()
+    session.mount("http://", LeavingFrom(address))
+    return session
+
+
+def sign_up_at(url):
+    """A new member through a running server; returns the email and password."""
+    name = f"throttled-{secrets.token_hex(4)}"
+    email, password = f"{name}@example.com", "correct horse"
+    response = requests.post(f"{url}/users", json={"name": name, "email": email, "password": password}, timeout=10)
+    assert response.status_code == 201
+    return email, password
+
+
+def test_the_production_server_counts_the_connections_address_not_a_forged_header(app_config, tmp_path):
+    with serve_py_process(app_config, tmp_path / "serve.log") as url:
+        email, password = sign_up_at(url)
+        guesser, owner = session_from("127.0.0.66"), session_from("127.0.0.77")
+        token = owner.post(f"{url}/tokens", auth=(email, password), timeout=10).json()["token"]
+        bearer = {"Authorization": f"Bearer {token}"}
+        statuses = []
+        for number in range(15):
+            response = guesser.get(f"{url}/users/me", auth=(email, "wrong password"), timeout=10,
+                                   headers={"X-Forwarded-For": f"203.0.113.{number}"})
+            statuses.append(response.status_code)
+            assert guesser.get(f"{url}/users/me", headers=bearer, timeout=10).status_code == 200
+        assert statuses == [401] * FAILED_LOGINS_ALLOWED + [429] * 5
+        assert int(response.headers["Retry-After"]) >= 1
+        assert owner.get(f"{url}/users/me", auth=(email, password), timeout=10).status_code == 200
+        assert owner.get(f"{url}/users/me", headers=bearer, timeout=10).status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_production_server_counts_the_forwarded_address(app_config, monkeypatch,
+                                                                                   tmp_path):
+    monkeypatch.setenv("OZ_TRUST_PROXY", "1")  # the server's environment, read by config_from_env
+    with serve_py_process(app_config, tmp_path / "serve.log") as url:
+        email, password = sign_up_at(url)
+        sign_up_at(url)  # two users: a page of one has a next link
+        guesser = {"X-Forwarded-For": "203.0.113.5"}
+        for _ in range(FAILED_LOGINS_ALLOWED):
+            response = requests.get(f"{url}/users/me", auth=(email, "wrong password"), headers=guesser, timeout=10)
+            assert response.status_code == 401
+        assert requests.get(f"{url}/users/me", auth=(email, password), headers=guesser, timeout=10).status_code == 429
+        owner = {"X-Forwarded-For": "203.0.113.6", "X-Forwarded-Proto": "https", "X-Forwarded-Host": "oz.example.org"}
+        response = requests.get(f"{url}/users?limit=1", auth=(email, password), headers=owner, timeout=10)
+        assert response.status_code == 200
+        assert next_link(response).startswith("https://oz.example.org/users?")
+
+
+def test_guesses_sent_at_once_to_three_processes_lock_out_only_the_guessers_address(app_config, redis_uri, tmp_path):
+    # scrypt, the production hash: each guess takes long enough for the processes' checks to
+    # overlap unless the lock in Redis holds them to one at a time.
+    config = {**app_config, "PASSWORD_HASH_METHOD": "scrypt", "RATELIMIT_STORAGE_URI": redis_uri,
+              "RATELIMIT_KEY_PREFIX": f"oz-test-{secrets.token_hex(6)}"}
+    processes = [AppProcess(config, tmp_path / f"app-{number}.log") for number in range(3)]
+    try:
+        for process in processes:
+            process.wait_ready()
+        email, password = sign_up_at(processes[0].url)
+
+        def guess(number):
+            return session_from("127.0.0.66").get(f"{processes[number % 3].url}/users/me",
+                                                  auth=(email, f"wrong {number}"), timeout=30).status_code
+
+        statuses = all_at_once([lambda number=number: guess(number) for number in range(3 * FAILED_LOGINS_ALLOWED)])
+        assert statuses.count(401) == FAILED_LOGINS_ALLOWED
+        assert statuses.count(429) == 2 * FAILED_LOGINS_ALLOWED
+        owner = session_from("127.0.0.77")
+        assert [owner.get(f"{process.url}/users/me", auth=(email, password), timeout=10).status_code
+                for process in processes] == [200] * 3
+    finally:
+        for process in processes:
+            process.stop()
