@@ -32,7 +32,7 @@ from flask import current_app, request
 from flask_smorest import abort
 from limits import parse
 from limits.storage import storage_from_string
-from limits.strategies import STRATEGIES
+from limits.strategies import MovingWindowRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,6 @@ SHARED_GUESS_LOCK_SECONDS = 10
 
 def init_throttle(app):
     """Give the app its failed-login counts, configured from the FAILED_LOGIN_* and RATELIMIT_* settings."""
-    # A moving window: "10 within 5 minutes" holds for any 5 minutes, not per clock slot.
-    app.config.setdefault("RATELIMIT_STRATEGY", "moving-window")
     app.config.setdefault("FAILED_LOGIN_LIMIT", "10 per 5 minutes")
     app.config.setdefault("FAILED_LOGIN_ACCOUNT_LIMIT", "100 per 15 minutes")
     storage = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI", "memory://"),
@@ -60,7 +58,10 @@ def init_throttle(app):
     if address_limit.get_expiry() > account_limit.get_expiry():
         raise ValueError("FAILED_LOGIN_LIMIT's window must not be longer than FAILED_LOGIN_ACCOUNT_LIMIT's")
     app.extensions[EXTENSION_KEY] = FailedLogins(
-        limiter=STRATEGIES[app.config["RATELIMIT_STRATEGY"]](storage),
+        # A moving window: "10 within 5 minutes" holds for any 5 minutes, not per clock slot,
+        # and the failures in the address's window are among those in the account's (the
+        # one storage read of refuse_while_locked_out counts on it).
+        limiter=MovingWindowRateLimiter(storage),
         address_limit=address_limit,
         account_limit=account_limit,
         key_prefix=app.config.get("RATELIMIT_KEY_PREFIX", ""),
