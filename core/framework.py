@@ -89,8 +89,8 @@ class OzFlask(flask.Flask):
         plain function or method.
 
         Flask and its extensions ask this of the view, each hook and each decorator's wrapper,
-        about ten times per request, and inspect's general check cost 5% of GET /users/me's
-        instructions. A function's code flags say whether it is `async def`; anything else
+        about ten times per request, and inspect's general check is costly (bench/README.md).
+        A function's code flags say whether it is `async def`; anything else
         (a partial, a callable object) gets Flask's own check.
         """
         if type(func) in (FunctionType, MethodType) and not func.__code__.co_flags & CO_COROUTINE:
