@@ -111,18 +111,23 @@ def test_a_locked_out_login_costs_no_password_hash(client, accounts, monkeypatch
     assert hashes_checked == []
 
 
+def slow_password_checks(monkeypatch, seconds):
+    """Make every password check take this long, as scrypt does, so that guesses overlap."""
+    check = auth.check_password_hash
+
+    def check_slowly(*args):
+        time.sleep(seconds)
+        return check(*args)
+
+    monkeypatch.setattr(auth, "check_password_hash", check_slowly)
+
+
 @pytest.mark.parametrize("known", [True, False], ids=["known email", "unknown email"])
 def test_guesses_sent_at_once_get_ten_password_checks(app, accounts, monkeypatch, known):
     """Thirty wrong guesses at the same moment, each check as slow as scrypt: each failure is
     counted before the next guess is checked, so ten are checked and twenty refused."""
     email = accounts.member().email if known else "nobody@example.com"
-    check = auth.check_password_hash
-
-    def check_slowly(*args):
-        time.sleep(0.05)
-        return check(*args)
-
-    monkeypatch.setattr(auth, "check_password_hash", check_slowly)
+    slow_password_checks(monkeypatch, seconds=0.05)
 
     def guess(number):
         return app.test_client().get("/users/me", auth=(email, f"guess {number}")).status_code
@@ -236,13 +241,7 @@ def test_guesses_sent_at_once_from_many_addresses_are_held_to_the_accounts_ceili
     ceiling = 2 * FAILED_LOGINS_ALLOWED
     app = create_app({**app_config, **storage, "FAILED_LOGIN_ACCOUNT_LIMIT": f"{ceiling} per 15 minutes"})
     email = accounts.member().email
-    check = auth.check_password_hash
-
-    def check_slowly(*args):
-        time.sleep(0.02)
-        return check(*args)
-
-    monkeypatch.setattr(auth, "check_password_hash", check_slowly)
+    slow_password_checks(monkeypatch, seconds=0.02)
 
     def guess(number):
         response = app.test_client().get("/users/me", auth=(email, f"guess {number}"),
