@@ -10,7 +10,6 @@ from pathlib import Path
 
 import flask_mysqldb
 import MySQLdb
-from flask import current_app
 from flask_smorest import abort
 from MySQLdb.constants import CLIENT, CR, ER, FIELD_TYPE
 from MySQLdb.converters import conversions
@@ -172,7 +171,8 @@ class PersistentMySQL(flask_mysqldb.MySQL):
         app.config.setdefault("MYSQL_AUTOCOMMIT", True)
         app.config.setdefault("MYSQL_QUERY_TIMEOUT", DEFAULT_QUERY_TIMEOUT)
         app.config.setdefault("MYSQL_CUSTOM_OPTIONS", None)
-        app.config["MYSQL_OPERATOR_INIT_COMMAND"] = (app.config["MYSQL_CUSTOM_OPTIONS"] or {}).get("init_command")
+        # oz's own init_command takes the option's place; the operator's runs after it (connect).
+        self.operator_init_command = (app.config["MYSQL_CUSTOM_OPTIONS"] or {}).get("init_command")
         app.config["MYSQL_CUSTOM_OPTIONS"] = connection_options(app.config)
         super().init_app(app)
 
@@ -180,8 +180,8 @@ class PersistentMySQL(flask_mysqldb.MySQL):
     def connect(self):
         """A new connection, set up by oz's init_command, then by the operator's if given."""
         connection = super().connect
-        if current_app.config["MYSQL_OPERATOR_INIT_COMMAND"]:
-            connection.cursor().execute(current_app.config["MYSQL_OPERATOR_INIT_COMMAND"])
+        if self.operator_init_command:
+            connection.cursor().execute(self.operator_init_command)
         return connection
 
     @property
