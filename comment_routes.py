@@ -37,15 +37,11 @@ def create_comment_blueprint(mysql, auth):
     @blp.route("/boards/<int:board_id>/comments")
     class BoardComments(MethodView):
         @blp.doc(operationId="listComments")
-        @blp.keyset_list(CommentPageArgs, CommentOut)
-        @documented_errors(blp, 404)
+        @blp.keyset_list(CommentPageArgs, CommentOut, errors=[404])
         def get(self, page, board_id):
             """A board's comments, oldest first (404 when there is no such board)."""
-            comments, headers = fetch_page(mysql, COMMENTS_PAGE_BY_BOARD, page, AFTER, board_id=board_id)
-            # Only an empty page needs to tell "no comments" from "no such board".
-            if not comments:
-                mysql.fetch_one_or_404(BOARD_BY_ID, "No such board.", id=board_id)
-            return comments, headers
+            return fetch_page(mysql, COMMENTS_PAGE_BY_BOARD, page, AFTER, board_id=board_id,
+                              parent=(BOARD_BY_ID, "No such board.", board_id))
 
         @blp.doc(operationId="createComment")
         @blp.arguments(CommentIn())

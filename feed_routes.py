@@ -20,6 +20,10 @@ def create_feed_blueprint(mysql, auth):
     blp = ApiBlueprint("feed", __name__, description="The boards of the people you follow.")
     auth.require_for(blp)
 
+    def feed_query(me):
+        """The feed's query for this reader: from their follows or from the newest boards."""
+        return FEED_PAGE_BY_FOLLOWS if me["following_count"] <= FEED_FOLLOWS_DRIVEN_UP_TO else FEED_PAGE_BY_BOARDS
+
     # GET /feed
     @blp.route("/feed")
     class Feed(MethodView):
@@ -28,8 +32,6 @@ def create_feed_blueprint(mysql, auth):
         def get(self, page):
             """The boards of the people you follow, newest first ([] when you follow nobody)."""
             me = auth.current_user()
-            statement = (FEED_PAGE_BY_FOLLOWS if me["following_count"] <= FEED_FOLLOWS_DRIVEN_UP_TO
-                         else FEED_PAGE_BY_BOARDS)
-            return fetch_page(mysql, statement, page, me=me["id"])
+            return fetch_page(mysql, feed_query(me), page, me=me["id"])
 
     return blp

@@ -40,10 +40,8 @@ def create_follow_blueprint(mysql, auth):
 
     def people_page(statement, page, user_id):
         """One page of followers or followed, most recent follow first (404 for no such user)."""
-        people, headers = fetch_page(mysql, statement, page, key="follow_id", user_id=user_id)
-        # Only an empty page needs to tell "nobody" from "no such user".
-        if not people:
-            mysql.fetch_one_or_404(USER_BY_ID, "No such user.", id=user_id)
+        people, headers = fetch_page(mysql, statement, page, key="follow_id", user_id=user_id,
+                                     parent=(USER_BY_ID, "No such user.", user_id))
         me = auth.current_user()
         return [shown_to(me, person) for person in people], headers
 
@@ -90,8 +88,7 @@ def create_follow_blueprint(mysql, auth):
     @blp.route("/followers")
     class Followers(MethodView):
         @blp.doc(operationId="listFollowers")
-        @blp.keyset_list(PageArgs, UserOut)
-        @documented_errors(blp, 404)
+        @blp.keyset_list(PageArgs, UserOut, errors=[404])
         def get(self, page, user_id):
             """The people who follow a user, most recent follow first."""
             return people_page(FOLLOWERS_PAGE, page, user_id)
@@ -100,8 +97,7 @@ def create_follow_blueprint(mysql, auth):
     @blp.route("/following")
     class Following(MethodView):
         @blp.doc(operationId="listFollowing")
-        @blp.keyset_list(PageArgs, UserOut)
-        @documented_errors(blp, 404)
+        @blp.keyset_list(PageArgs, UserOut, errors=[404])
         def get(self, page, user_id):
             """The people a user follows, most recent follow first."""
             return people_page(FOLLOWING_PAGE, page, user_id)

@@ -34,14 +34,10 @@ def create_profile_blueprint(mysql, auth):
     @blp.route("/users/<int:user_id>/boards")
     class UserBoards(MethodView):
         @blp.doc(operationId="listUserBoards")
-        @blp.keyset_list(PageArgs, BoardOut)
-        @documented_errors(blp, 404)
+        @blp.keyset_list(PageArgs, BoardOut, errors=[404])
         def get(self, page, user_id):
             """One user's boards, newest first (404 when there is no such user)."""
-            boards, headers = fetch_page(mysql, BOARDS_PAGE_BY_AUTHOR, page, user_id=user_id)
-            # Only an empty page needs to tell "no boards" from "no such user".
-            if not boards:
-                mysql.fetch_one_or_404(USER_BY_ID, "No such user.", id=user_id)
-            return boards, headers
+            return fetch_page(mysql, BOARDS_PAGE_BY_AUTHOR, page, user_id=user_id,
+                              parent=(USER_BY_ID, "No such user.", user_id))
 
     return blp

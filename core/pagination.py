@@ -45,17 +45,24 @@ def encode_cursor(last_id, direction=BEFORE):
     return base64.urlsafe_b64encode(f"{direction}{last_id}".encode("ascii")).decode("ascii")
 
 
-def fetch_page(mysql, query, page, direction=BEFORE, key="id", **params):
+def fetch_page(mysql, query, page, direction=BEFORE, key="id", parent=None, **params):
     """Run a page query and return (rows, headers): one page and the Link to the next.
 
     `page` holds the loaded page arguments (limit, the cursor's id, a filter such as
     user_id). The query takes :limit, :before_id or :after_id, and `params`; it is asked for
     one row more than the page holds, which only tells that a next page exists. `key` names
     the column the query pages by (a list of followers pages by the follow's id).
+
+    `parent` makes it the list of one parent's items (a user's boards, a board's comments):
+    (the parent's query by :id, the 404 message, the parent's id). Only an empty page runs
+    that query, as it alone cannot tell "no items" from "no such parent".
     """
     cursor_attribute = CURSOR_ATTRIBUTES[direction]
     limit = page["limit"]
     rows = mysql.fetch_all(query, **params, **{cursor_attribute: page[cursor_attribute]}, limit=limit + 1)
+    if not rows and parent:
+        parent_query, message, parent_id = parent
+        mysql.fetch_one_or_404(parent_query, message, id=parent_id)
     if len(rows) <= limit:
         return rows, {}
     rows = rows[:limit]
