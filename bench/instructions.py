@@ -2,9 +2,11 @@
 
 Requests per second on a shared 2-core machine move by a tenth from run to run; the number
 of instructions a request executes in the app process does not. This calls each app's WSGI
-entry point directly (no server, no load generator) with the benchmark's four requests and
-has callgrind count the instructions of N requests after a warm-up, for oz (signed in) and
-for the floor. The database server's work is not counted: it is the same for both.
+entry point directly (no server, no load generator) with the benchmark's requests and
+has callgrind count the instructions of N requests after a warm-up, for oz (signed in with
+Basic, or with a token it mints through POST /tokens for the Bearer rows) and for the floor
+(which takes no credentials, so its Bearer rows are its Basic ones). The database server's
+work is not counted: it is the same for both.
 
     .venv/bin/python bench/instructions.py [--requests 300]
 
@@ -33,7 +35,9 @@ from bench.run import (AUTHORIZATION, BENCH_USER, BOARD_BODY, DATABASE, connect,
 
 SCENARIOS = {
     "GET /boards/{id}": ("GET", "/boards/4242", None),
+    "GET /boards/{id} (Bearer)": ("GET", "/boards/4242", None),
     "GET /users/me": ("GET", "/users/me", None),
+    "GET /users/me (Bearer)": ("GET", "/users/me", None),
     "GET /boards?limit=20": ("GET", "/boards?limit=20", None),
     "POST /boards": ("POST", "/boards", BOARD_BODY.encode()),
 }
@@ -76,6 +80,8 @@ def count_in_this_process(name, scenario, requests, library):
 
     app, headers = make_app(name)
     method, path, body = SCENARIOS[scenario]
+    if scenario.endswith("(Bearer)") and name == "oz":
+        headers = {"Authorization": "Bearer " + mint_token(app, headers)}
     builder = EnvironBuilder(path=path, method=method, headers=headers, data=body,
                              content_type="application/json" if body else None)
     environ = builder.get_environ()
@@ -101,6 +107,14 @@ def count_in_this_process(name, scenario, requests, library):
     toggle.stop_counting()
     if not statuses[-1].startswith("20"):
         raise SystemExit(f"{name} {scenario}: answered {statuses[-1]}")
+
+
+def mint_token(app, headers):
+    """A token for the benchmark's user, from the app's own POST /tokens."""
+    response = app.test_client().post("/tokens", headers=headers, json={"expires_in": 3600})
+    if response.status_code != 201:
+        raise SystemExit(f"POST /tokens answered {response.status}")
+    return response.get_json()["token"]
 
 
 def count(name, scenario, requests, library, env):
