@@ -103,8 +103,8 @@ def count_in_this_process(name, scenario, requests, library):
 
     answer(WARM_UP_REQUESTS)
     # What start-up and the warm-up made is set aside for the garbage collector: otherwise a
-    # rare full collection of the whole heap lands in some counts and not others (4% apart
-    # between 300 and 600 requests), while over 1,000 requests it averages out to nothing.
+    # rare full collection of the whole heap lands in some counts and not others, while over
+    # many requests its share averages out to nothing (bench/README.md).
     gc.collect()
     gc.freeze()
     toggle = ctypes.CDLL(library)

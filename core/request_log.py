@@ -81,8 +81,8 @@ def write_line(*values):
     """Hand the request's line to the log's handlers, as log.info() would.
 
     log.info() also looks up the file and line it was called from, walking the stack for
-    every record; this line never shows them (a seventh of what logging costs a request).
-    Logger.makeRecord and Logger.handle are the public steps info() takes after that.
+    every record; this line never shows them. Logger.makeRecord and Logger.handle are the
+    public steps info() takes after that (what it saves: bench/README.md).
     """
     record = log.makeRecord(log.name, logging.INFO, __file__, 0, LINE_FORMAT, values, None)
     log.handle(record)
