@@ -12,7 +12,7 @@ An app process is `python serve.py` with WEB_CONCURRENCY=1 (one Granian worker) 
 OZ_THREADS=2; app process i signs in as seeded user i+1 (--same-user: all as user1, so that
 every POST /boards of all three updates one users row: the hot-row case). The cluster and the plain server are private (tests/galera_cluster.py,
 tests/private_server.py), seeded with `flask seed`, and removed at the end. It prints the
-table (docs/scaling.md shows it) and writes bench/results/cluster-<timestamp>.json.
+table (bench/README.md shows it) and writes bench/results/cluster-<timestamp>.json.
 """
 
 import argparse
