@@ -378,6 +378,18 @@ def write_comment(client, account, board, content):
     return response.json
 
 
+def open_comment(page, account, board, comment):
+    """Sign in on the boards page and open the comments of a board with one comment.
+
+    Returns the board's item and the comment's entry in it.
+    """
+    page.goto("/manage-boards")
+    sign_in(page, account)
+    item = board_item(page, board["id"])
+    item.get_by_role("button", name="1 comment").click()
+    return item, item.locator(f'.comment[data-comment-id="{comment["id"]}"]')
+
+
 def test_pages_load_without_a_console_error_favicon_included(page, accounts, client):
     errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -458,11 +470,7 @@ def test_the_board_author_may_delete_any_comment_on_their_board(page, accounts, 
     bob = accounts.member("bob")
     board = write_board(client, alice, "Mine")
     comment = write_comment(client, bob, board, "Bob was here")
-    page.goto("/manage-boards")
-    sign_in(page, alice)
-    item = board_item(page, board["id"])
-    item.get_by_role("button", name="1 comment").click()
-    entry = item.locator(f'.comment[data-comment-id="{comment["id"]}"]')
+    item, entry = open_comment(page, alice, board, comment)
     entry.get_by_role("button", name="Delete").click()
     entry.get_by_role("button", name="Yes, delete").click()
     expect(item.locator(".comment")).to_have_count(0)
@@ -721,11 +729,7 @@ def test_comment_and_account_edits_meet_a_change_made_meanwhile_with_the_conflic
     admin = accounts.admin("root")
     board = write_board(client, alice, "Talk")
     comment = write_comment(client, alice, board, "first take")
-    page.goto("/manage-boards")
-    sign_in(page, alice)
-    item = board_item(page, board["id"])
-    item.get_by_role("button", name="1 comment").click()
-    entry = item.locator(f'.comment[data-comment-id="{comment["id"]}"]')
+    item, entry = open_comment(page, alice, board, comment)
     entry.get_by_role("button", name="Edit").click()
     form = entry.locator(".edit-form")
     expect(form.get_by_label("Comment")).to_have_value("first take")
@@ -834,11 +838,7 @@ def test_each_delete_asks_beside_its_own_button(page, accounts, client):
     alice = accounts.member("alice")
     board = write_board(client, alice, "Mine")
     comment = write_comment(client, alice, board, "Also mine")
-    page.goto("/manage-boards")
-    sign_in(page, alice)
-    item = board_item(page, board["id"])
-    item.get_by_role("button", name="1 comment").click()
-    entry = item.locator(f'.comment[data-comment-id="{comment["id"]}"]')
+    item, entry = open_comment(page, alice, board, comment)
     board_confirm = item.locator(":scope > .actions .confirm")
     comment_confirm = entry.locator(".confirm")
 
