@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from helpers import TcpRelay
 from live_server import serving
 
 CHROMIUM = "/usr/bin/chromium"
@@ -108,7 +109,7 @@ def screenshot(page, name):
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
-class DatabaseCable:
+class DatabaseCable(TcpRelay):
     """A TCP relay between the app and its database that a test can pull out and plug back.
 
     Pulled out, it closes every connection it carries and each new one as soon as it comes,
@@ -116,16 +117,11 @@ class DatabaseCable:
     lost connection (503). Plugged back in, new connections reach the database again.
     """
 
-    host = "127.0.0.1"
-
     def __init__(self, server_host, server_port):
-        self.server_address = (server_host, server_port)
-        self.listener = socket.create_server((self.host, 0))
-        self.port = self.listener.getsockname()[1]
         self._lock = threading.Lock()
         self._carried = set()
         self._plugged_in = True
-        threading.Thread(target=self._accept, name="database-cable", daemon=True).start()
+        super().__init__(server_host, server_port)
 
     def pull_out(self):
         with self._lock:
@@ -141,36 +137,21 @@ class DatabaseCable:
         self.listener.close()
         self.pull_out()
 
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return  # the listener was closed
-            with self._lock:
-                plugged_in = self._plugged_in
-            if not plugged_in:
-                client.close()
-                continue
-            threading.Thread(target=self._relay, args=(client,), name="database-cable-relay", daemon=True).start()
+    def accepts(self):
+        with self._lock:
+            return self._plugged_in
 
-    def _relay(self, client):
-        with client:
-            try:
-                server = socket.create_connection(self.server_address)
-            except OSError:
-                return  # no server there: the client's connection is closed, as a refused one would be
-            with server:
-                with self._lock:
-                    self._carried.update((client, server))
-                try:
-                    self._carry(client, server)
-                finally:
-                    with self._lock:
-                        self._carried.difference_update((client, server))
+    def carry(self, client, server):
+        with self._lock:
+            self._carried.update((client, server))
+        try:
+            self._pass_bytes(client, server)
+        finally:
+            with self._lock:
+                self._carried.difference_update((client, server))
 
     @staticmethod
-    def _carry(client, server):
+    def _pass_bytes(client, server):
         """Pass bytes both ways until either end hangs up (or the cable is pulled out)."""
         other_end = {client.fileno(): (client, server), server.fileno(): (server, client)}
         poller = select.poll()

@@ -23,6 +23,8 @@ import socket
 import threading
 from dataclasses import dataclass
 
+from helpers import TcpRelay
+
 COM_QUERY = 0x03
 OK, EOF, ERR = 0x00, 0xFE, 0xFF
 CLIENT_SSL = 0x0800
@@ -100,21 +102,16 @@ class Drop:
     after_answer: bool
 
 
-class FaultProxy:
+class FaultProxy(TcpRelay):
     """Listens on 127.0.0.1:port and relays each connection to the server at host:port."""
 
-    host = "127.0.0.1"
-
     def __init__(self, server_host, server_port):
-        self.server_address = (server_host, server_port)
-        self.listener = socket.create_server((self.host, 0))
-        self.port = self.listener.getsockname()[1]
         self._lock = threading.Lock()
         self._drop = None
         self._keep_dropping = False
         self.drops = 0
         self.last_transaction_statements = None
-        threading.Thread(target=self._accept, name="fault-proxy", daemon=True).start()
+        super().__init__(server_host, server_port)
 
     def drop_at(self, statement, after_answer=True, every_transaction=False):
         """Cut the next transaction (or, with every_transaction, each one) at this statement."""
@@ -130,14 +127,6 @@ class FaultProxy:
         """Stop accepting; the connections already open end with their clients."""
         self.listener.close()
 
-    def _accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return  # the listener was closed
-            threading.Thread(target=self._relay, args=(client,), name="fault-proxy-relay", daemon=True).start()
-
     def drop_due(self, statement):
         """The Drop for this statement of a transaction, if one is armed for it (then disarmed)."""
         with self._lock:
@@ -149,16 +138,10 @@ class FaultProxy:
             self.drops += 1
             return drop
 
-    def _relay(self, client):
-        with client:
-            try:
-                server = socket.create_connection(self.server_address)
-            except OSError:
-                return  # no server there: the client's connection is closed, as a refused one would be
-            with server:
-                for end in (client, server):
-                    end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                Connection(self, client, server).relay()
+    def carry(self, client, server):
+        for end in (client, server):
+            end.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        Connection(self, client, server).relay()
 
 
 class Connection:

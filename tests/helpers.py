@@ -1,5 +1,5 @@
 """Small helpers the test modules share: a free port, calls released at once, a statement
-count, and the record of one request made under load."""
+count, the record of one request made under load, and a TCP relay to a server."""
 
 import socket
 import threading
@@ -14,6 +14,50 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class TcpRelay:
+    """Listens on a free port of 127.0.0.1 and relays each connection to the server at
+    server_host:server_port, in a thread of its own.
+
+    A subclass says what happens on the way: carry(client, server) passes the bytes until
+    either end hangs up, and accepts() may refuse a new connection (it is closed at once).
+    """
+
+    host = "127.0.0.1"
+
+    def __init__(self, server_host, server_port):
+        self.server_address = (server_host, server_port)
+        self.listener = socket.create_server((self.host, 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, name=f"{type(self).__name__}-accept", daemon=True).start()
+
+    def accepts(self):
+        return True
+
+    def carry(self, client, server):
+        raise NotImplementedError
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return  # the listener was closed
+            if not self.accepts():
+                client.close()
+                continue
+            threading.Thread(target=self._relay, args=(client,), name=f"{type(self).__name__}-relay",
+                             daemon=True).start()
+
+    def _relay(self, client):
+        with client:
+            try:
+                server = socket.create_connection(self.server_address)
+            except OSError:
+                return  # no server there: the client's connection is closed, as a refused one would be
+            with server:
+                self.carry(client, server)
 
 
 def all_at_once(calls):
