@@ -21,6 +21,7 @@ Guesses for one email sent at the same moment are checked one at a time
 shares the counts in Redis by a lock in Redis too, so both limits hold exactly everywhere.
 """
 
+import functools
 import hashlib
 import logging
 import math
@@ -33,6 +34,7 @@ from flask_smorest import abort
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from limits.util import WindowStats
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,9 @@ class FailedLogins:
         self.address_limit = address_limit
         self.account_limit = account_limit
         self.scope = (key_prefix, SCOPE) if key_prefix else (SCOPE,)
+        # Every sign-in reads its account's count: the key (a hash, then the limit's join) is
+        # made once for each email recently seen.
+        self.account_key = functools.lru_cache(maxsize=10_000)(self._account_key)
 
     # The storage identifiers of an email's two counts. Emails and addresses are hashed: the
     # storage (Redis, perhaps shared) holds neither, and a key has the same length whatever
@@ -83,6 +88,16 @@ class FailedLogins:
 
     def account_count(self, email):
         return (*self.scope, "account", hashlib.sha256(email.encode()).hexdigest())
+
+    def _account_key(self, email):
+        return self.account_limit.key_for(*self.account_count(email))
+
+    def account_window(self, email):
+        """The account's count as the limiter's get_window_stats gives it, read by its cached key."""
+        limit = self.account_limit
+        window_start, failures = self.limiter.storage.get_moving_window(
+            self.account_key(email), limit.amount, limit.get_expiry())
+        return WindowStats(window_start + limit.get_expiry(), limit.amount - failures)
 
     def address_count(self, email):
         return (*self.scope, "address", hashlib.sha256(f"{email}\0{request.remote_addr}".encode()).hexdigest())
@@ -118,7 +133,7 @@ def refuse_while_locked_out(email):
     limiter, account_limit, address_limit = (failed_logins.limiter, failed_logins.account_limit,
                                              failed_logins.address_limit)
     try:
-        account = limiter.get_window_stats(account_limit, *failed_logins.account_count(email))
+        account = failed_logins.account_window(email)
         if not account.remaining:
             too_many(account, "Too many failed sign-ins for this account; try again later.")
         if account_limit.amount - account.remaining < address_limit.amount:
