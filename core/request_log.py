@@ -18,8 +18,6 @@ from urllib.parse import quote
 log = logging.getLogger("oz.requests")
 
 ACCEPTED_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-# Characters that percent-encoding leaves as they are: a path of only these is logged as sent.
-PLAIN_PATH = re.compile(r"[A-Za-z0-9/._~-]*")
 LINE_FORMAT = "request_id=%s method=%s path=%s status=%s duration_ms=%.1f"
 
 
@@ -51,11 +49,9 @@ def new_request_id():
 
 def logged_path(environ):
     """The path as the client sent it, percent-encoded so that it stays on one line."""
-    path = environ.get("PATH_INFO", "")
-    if PLAIN_PATH.fullmatch(path):
-        return path
     # WSGI hands the raw path over as latin-1; its bytes are what the client sent.
-    return quote(path.encode("latin-1"), safe="/:@!$&'()*+,;=-._~")
+    raw_path = environ.get("PATH_INFO", "").encode("latin-1")
+    return quote(raw_path, safe="/:@!$&'()*+,;=-._~")
 
 
 class RequestLog:
