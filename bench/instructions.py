@@ -1,29 +1,35 @@
-"""Instructions per request, oz against the floor, counted by callgrind: `make bench-instructions`.
+"""Instructions per request, oz against the floor and oz-before, counted by callgrind:
+`make bench-instructions`.
 
 Requests per second on a shared 2-core machine move by a tenth from run to run; the number
 of instructions a request executes in the app process does not. This calls each app's WSGI
 entry point directly (no server, no load generator) with the benchmark's requests and
-has callgrind count the instructions of N requests after a warm-up, for oz (signed in with
-Basic, or with a token it mints through POST /tokens for the Bearer rows) and for the floor
-(which takes no credentials, so its Bearer rows are its Basic ones). The database server's
-work is not counted: it is the same for both.
+has callgrind count the instructions of N requests after a warm-up, for oz and oz-before
+(signed in with Basic, or with a token each mints through POST /tokens for the Bearer rows)
+and for the floor (which takes no credentials, so its Bearer rows are its Basic ones). The
+database server's work is not counted: it is the same for all three.
 
     .venv/bin/python bench/instructions.py [--requests 300]
 
-It uses the benchmark's database (oz_bench on MYSQL_HOST, seeded by `make bench`), seeding
-it the same way when it is missing. Needs valgrind and a C compiler (for the two-line
-library that switches counting on and off around the measured requests).
+oz runs on the benchmark's database (oz_bench on MYSQL_HOST, as `make bench` leaves it) and
+oz-before, exported from BEFORE_COMMIT as `make bench` does, on its own (oz_bench_before);
+each is seeded by its own code when it is missing. It prints the table with the goal of
+bench/README.md (oz within OZ_BEFORE_SHARE of oz-before's instructions) and writes
+bench/results/instructions-<timestamp>.json. Needs valgrind and a C compiler (for the
+two-line library that switches counting on and off around the measured requests).
 """
 
 import argparse
 import ctypes
 import gc
 import io
+import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import MySQLdb
@@ -31,8 +37,14 @@ import MySQLdb
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.run import (AUTHORIZATION, BENCH_USER, BOARD_BODY, DATABASE, connect,  # noqa: E402
-                       database_settings, fresh_database)
+from bench.run import (AUTHORIZATION, BEFORE_COMMIT, BEFORE_DATABASE, BENCH_USER, BOARD_BODY,  # noqa: E402
+                       DATABASE, RESULTS, connect, database_settings, export_commit, fresh_database,
+                       machine)
+
+APPS = ("oz", "floor", "oz-before")
+# The goal (bench/README.md, "The FastAPI goal"): on every scenario, oz at most this share of
+# oz-before's instructions per request.
+OZ_BEFORE_SHARE = 0.80
 
 SCENARIOS = {
     "GET /boards/{id}": ("GET", "/boards/4242", None),
@@ -59,29 +71,32 @@ def build_toggle_library(directory):
 
 
 def make_app(name):
-    if name == "oz":
-        import logging
+    """The app as its server runs it: oz and oz-before (from whichever tree is first on
+    sys.path) with their serve.py's logging set-up, or the floor."""
+    if name == "floor":
+        from bench.floor import create_app
 
-        from app import create_app
-        from core.request_log import lean_log_records
+        return create_app(), {}
+    import logging
 
-        lean_log_records()  # as serve.py does
-        app = create_app()
-        # The log line is still formatted and written, to /dev/null instead of the terminal.
-        logging.getLogger("oz.requests").handlers[0].setStream(open(os.devnull, "w"))
-        return app, {"Authorization": AUTHORIZATION}
-    from bench.floor import create_app
+    from app import create_app
+    from serve import lean_log_records
 
-    return create_app(), {}
+    lean_log_records()
+    app = create_app()
+    # The log line is still formatted and written, to /dev/null instead of the terminal.
+    logging.getLogger("oz.requests").handlers[0].setStream(open(os.devnull, "w"))
+    return app, {"Authorization": AUTHORIZATION}
 
 
-def count_in_this_process(name, scenario, requests, library):
+def count_in_this_process(name, scenario, requests, library, tree):
     """Run under callgrind: answer `requests` requests with counting switched on."""
     from werkzeug.test import EnvironBuilder
 
+    sys.path.insert(0, tree)  # oz-before's export, or this checkout
     app, headers = make_app(name)
     method, path, body = SCENARIOS[scenario]
-    if scenario.endswith("(Bearer)") and name == "oz":
+    if scenario.endswith("(Bearer)") and name != "floor":
         headers = {"Authorization": "Bearer " + mint_token(app, headers)}
     builder = EnvironBuilder(path=path, method=method, headers=headers, data=body,
                              content_type="application/json" if body else None)
@@ -123,32 +138,30 @@ def mint_token(app, headers):
     return response.get_json()["token"]
 
 
-def count(name, scenario, requests, library, env):
+def count(name, scenario, requests, library, env, tree):
     """Instructions per request of one app and scenario, from a callgrind run of this script."""
     result = subprocess.run(
         ["valgrind", "--tool=callgrind", "--instr-atstart=no", "--callgrind-out-file=/dev/null",
          sys.executable, __file__, "--count", name, scenario, "--requests", str(requests),
-         "--library", str(library)],
-        cwd=REPO, env=env, capture_output=True, text=True)
+         "--library", str(library), "--tree", str(tree)],
+        cwd=tree, env=env, capture_output=True, text=True)
     collected = re.search(r"Collected : (\d+)", result.stderr)
     if result.returncode or not collected:
         raise SystemExit(f"callgrind run failed for {name} {scenario}:\n{result.stderr[-2000:]}")
     return int(collected.group(1)) / requests
 
 
-def seeded_settings():
-    settings, private_server = database_settings()
-    env = {**os.environ, **settings, **BENCH_USER, "MYSQL_DB": DATABASE}
+def seed_if_missing(env, tree=REPO):
+    """Seed env's MYSQL_DB with the code in `tree`, as `make bench` does, unless it is seeded."""
     try:
-        with connect(settings) as connection:
+        with connect(env, database=env["MYSQL_DB"]) as connection:
             cursor = connection.cursor()
             cursor.execute("SELECT COUNT(*) FROM boards")
-            seeded = cursor.fetchone()[0] >= 100_000
+            if cursor.fetchone()[0] >= 100_000:
+                return
     except (MySQLdb.OperationalError, MySQLdb.ProgrammingError):  # no such database or table
-        seeded = False
-    if not seeded:
-        fresh_database(env, users=1000, boards=100_000)
-    return env, private_server
+        pass
+    fresh_database(env, users=1000, boards=100_000, tree=tree)
 
 
 def main():
@@ -156,26 +169,55 @@ def main():
     parser.add_argument("--requests", type=int, default=300, help="requests counted per app and scenario")
     parser.add_argument("--count", nargs=2, metavar=("APP", "SCENARIO"), help=argparse.SUPPRESS)
     parser.add_argument("--library", help=argparse.SUPPRESS)
+    parser.add_argument("--tree", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count:
-        count_in_this_process(*args.count, args.requests, args.library)
+        count_in_this_process(*args.count, args.requests, args.library, args.tree)
         return
 
-    env, private_server = seeded_settings()
+    settings, private_server = database_settings()
+    env = {**os.environ, **settings, **BENCH_USER, "MYSQL_DB": DATABASE}
     try:
         with tempfile.TemporaryDirectory() as directory:
             library = build_toggle_library(directory)
-            print(f"Instructions per request in the app process (callgrind, {args.requests} requests "
-                  "after a warm-up; the database server's work is not counted):\n")
-            print("| scenario | oz | floor | oz − floor | oz / floor |")
-            print("|---|---:|---:|---:|---:|")
-            for scenario in SCENARIOS:
-                oz, floor = (count(name, scenario, args.requests, library, env) for name in ("oz", "floor"))
-                print(f"| {scenario} | {oz / 1000:,.0f}k | {floor / 1000:,.0f}k | {(oz - floor) / 1000:,.0f}k "
-                      f"| {oz / floor:.2f} |", flush=True)
+            before_tree = export_commit(BEFORE_COMMIT, Path(directory) / BEFORE_COMMIT)
+            trees = {"oz": (REPO, env), "floor": (REPO, env),
+                     "oz-before": (before_tree, {**env, "MYSQL_DB": BEFORE_DATABASE})}
+            for tree, app_env in trees.values():
+                seed_if_missing(app_env, tree)
+            counts, targets = measure(args.requests, library, trees)
     finally:
         if private_server:
             private_server.stop()
+    RESULTS.mkdir(exist_ok=True)
+    result_file = RESULTS / f"instructions-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%SZ')}.json"
+    result_file.write_text(json.dumps({
+        "meta": {"machine": machine(), "requests": args.requests, "before_commit": BEFORE_COMMIT},
+        "instructions_per_request": counts,
+        "targets": [{"target": t, "measured": m, "met": met} for t, m, met in targets],
+    }, indent=2), encoding="utf-8")
+    print(f"\nWrote {result_file.relative_to(REPO)}")
+
+
+def measure(requests, library, trees):
+    """Count every app on every scenario, printing the table as it goes; the counts and targets."""
+    print(f"Instructions per request in the app process (callgrind, {requests} requests after a "
+          f"warm-up; the database server's work is not counted); oz-before is oz at {BEFORE_COMMIT}:\n")
+    print("| scenario | oz | floor | oz-before | oz − floor | oz / floor | oz / oz-before |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    counts, targets = {}, []
+    for scenario in SCENARIOS:
+        cell = counts[scenario] = {name: count(name, scenario, requests, library, app_env, tree)
+                                   for name, (tree, app_env) in trees.items()}
+        oz, floor, before = cell["oz"], cell["floor"], cell["oz-before"]
+        print(f"| {scenario} | {oz / 1000:,.0f}k | {floor / 1000:,.0f}k | {before / 1000:,.0f}k "
+              f"| {(oz - floor) / 1000:,.0f}k | {oz / floor:.2f} | {oz / before:.2f} |", flush=True)
+        targets.append((f"{scenario}: oz ≤ {OZ_BEFORE_SHARE:.2f} × oz-before's instructions",
+                        f"{oz / before:.2f}", oz / before <= OZ_BEFORE_SHARE))
+    print("\n| target | measured | met |\n|---|---|---|")
+    for target, measured, met in targets:
+        print(f"| {target} | {measured} | {'yes' if met else '**no**'} |")
+    return counts, targets
 
 
 if __name__ == "__main__":
