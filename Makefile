@@ -1,7 +1,7 @@
 # oz: `make run` serves the API on 127.0.0.1:5000; `make test` runs the whole test suite.
 # Each sets up what it needs first (system packages, .venv, a MySQL server).
 
-.PHONY: run test test-container cluster bench bench-instructions bench-migration
+.PHONY: run test test-container cluster bench bench-instructions bench-sweep bench-migration
 
 run:
 	scripts/setup.sh run
@@ -33,12 +33,18 @@ bench:
 	.venv/bin/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	.venv/bin/python bench/run.py
 
-# Instructions per request, oz against the floor, counted by callgrind: repeatable where
-# requests per second are not (bench/README.md). About two minutes.
+# Instructions per request, oz against the floor and oz-before, counted by callgrind:
+# repeatable where requests per second are not (bench/README.md). About three minutes.
 bench-instructions:
 	scripts/setup.sh run
 	command -v valgrind >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; }
 	.venv/bin/python bench/instructions.py
+
+# serve.py's workers × threads per worker, swept with wrk (bench/README.md). About five minutes.
+bench-sweep:
+	scripts/setup.sh run
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	.venv/bin/python bench/sweep.py
 
 # A migration on a table of 1,000,000 boards while oz serves reads and writes: no failed
 # request, p99 during the migration against p99 before (README, "Changing the schema").

@@ -278,8 +278,8 @@ class RunningServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_dir / f"{name}.log"
         command = [part.format(port=self.port) for part in spec["command"]]
-        server_env = {**env, **spec.get("env", {}), "HOST": "127.0.0.1", "PORT": str(self.port),
-                      "WEB_CONCURRENCY": "2", "PYTHONPATH": str(tree)}
+        server_env = {**env, "WEB_CONCURRENCY": "2", **spec.get("env", {}), "HOST": "127.0.0.1",
+                      "PORT": str(self.port), "PYTHONPATH": str(tree)}
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(command, cwd=tree, env=server_env, stdout=log,
                                             stderr=subprocess.STDOUT, start_new_session=True)
