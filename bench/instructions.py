@@ -37,9 +37,8 @@ import MySQLdb
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.run import (AUTHORIZATION, BEFORE_COMMIT, BEFORE_DATABASE, BENCH_USER, BOARD_BODY,  # noqa: E402
-                       DATABASE, RESULTS, connect, database_settings, export_commit, fresh_database,
-                       machine)
+from bench.run import (AUTHORIZATION, BEFORE_COMMIT, BEFORE_DATABASE, BOARD_BODY, RESULTS,  # noqa: E402
+                       bench_environment, connect, export_commit, fresh_database, machine)
 
 APPS = ("oz", "floor", "oz-before")
 # The goal (bench/README.md, "The FastAPI goal"): on every scenario, oz at most this share of
@@ -175,8 +174,7 @@ def main():
         count_in_this_process(*args.count, args.requests, args.library, args.tree)
         return
 
-    settings, private_server = database_settings()
-    env = {**os.environ, **settings, **BENCH_USER, "MYSQL_DB": DATABASE}
+    _, private_server, env = bench_environment()
     try:
         with tempfile.TemporaryDirectory() as directory:
             library = build_toggle_library(directory)

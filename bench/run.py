@@ -218,6 +218,13 @@ def database_settings():
             "MYSQL_PASSWORD": server.password}, server
 
 
+def bench_environment():
+    """The database settings, the private mariadbd started when none answers (or None), and
+    the environment the benchmark's servers and commands run with."""
+    settings, private_server = database_settings()
+    return settings, private_server, {**os.environ, **settings, **BENCH_USER, "MYSQL_DB": DATABASE}
+
+
 def connect(settings, database=DATABASE):
     return MySQLdb.connect(host=settings["MYSQL_HOST"], port=int(settings["MYSQL_PORT"]),
                            user=settings["MYSQL_USER"], password=settings["MYSQL_PASSWORD"],
@@ -586,8 +593,7 @@ def main():
         raise SystemExit("wrk is missing: apt-get install wrk (make bench does it).")
     chosen = list(COMPARED) + [name for name in args.servers.split(",") if name and name not in COMPARED]
 
-    settings, private_server = database_settings()
-    env = {**os.environ, **settings, **BENCH_USER, "MYSQL_DB": DATABASE}
+    settings, private_server, env = bench_environment()
     log_dir = Path(tempfile.mkdtemp(prefix="oz-bench-"))
     servers = {}
     try:

@@ -11,7 +11,6 @@ and the server's settings") says where the knee is and why.
 
 import argparse
 import json
-import os
 import shutil
 import sys
 import tempfile
@@ -21,8 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.run import (BENCH_USER, DATABASE, RESULTS, RunningServer, database_settings,  # noqa: E402
-                       fresh_database, jsonable, machine, measure, scenarios, warm_up)
+from bench.run import (DATABASE, RESULTS, RunningServer, bench_environment, fresh_database,  # noqa: E402
+                       jsonable, machine, measure, scenarios, warm_up)
 
 SWEPT_SCENARIOS = ("board_by_id", "users_me", "first_page", "post_board")
 
@@ -46,29 +45,27 @@ def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk (make bench-sweep does it).")
 
-    settings, private_server = database_settings()
-    env = {**os.environ, **settings, **BENCH_USER, "MYSQL_DB": DATABASE}
-    log_dir = Path(tempfile.mkdtemp(prefix="oz-sweep-"))
+    settings, private_server, env = bench_environment()
+    swept = [scenario for scenario in scenarios(args.boards) if scenario[0] in SWEPT_SCENARIOS]
     servers = {}
     try:
         print(f"Seeding {DATABASE}: {args.users} users, {args.boards} boards.")
         fresh_database(env, args.users, args.boards)
-        for setting in args.settings.split(","):
-            workers, threads = (int(number) for number in setting.split("x"))
-            servers[setting] = RunningServer(setting, server_spec(workers, threads), env, log_dir)
-        for server in servers.values():
-            server.wait_until_ready()
-        swept = [scenario for scenario in scenarios(args.boards) if scenario[0] in SWEPT_SCENARIOS]
-        print("Warming up.")
-        warm_up(servers, swept, args)
-        print("Measuring.")
-        results = measure(servers, swept, args, settings, args.rounds)
+        with tempfile.TemporaryDirectory(prefix="oz-sweep-") as log_dir:
+            for setting in args.settings.split(","):
+                workers, threads = (int(number) for number in setting.split("x"))
+                servers[setting] = RunningServer(setting, server_spec(workers, threads), env, Path(log_dir))
+            for server in servers.values():
+                server.wait_until_ready()
+            print("Warming up.")
+            warm_up(servers, swept, args)
+            print("Measuring.")
+            results = measure(servers, swept, args, settings, args.rounds)
     finally:
         for server in servers.values():
             server.stop()
         if private_server:
             private_server.stop()
-        shutil.rmtree(log_dir, ignore_errors=True)
 
     print(f"\n{machine()}; wrk -t{args.threads} -c{args.connections}, {args.rounds} × {args.duration} s "
           "per cell, the settings taking turns; req/s, mean of the rounds:\n")
