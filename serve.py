@@ -3,9 +3,10 @@
 Granian was picked by measurement (bench/README.md): on the same machine it serves oz more
 requests per second than gunicorn's sync or gthread workers. gunicorn still works:
 `gunicorn -c gunicorn.conf.py`. Settings come from the environment: HOST (127.0.0.1),
-PORT (5000), WEB_CONCURRENCY (worker processes, 2) and OZ_THREADS (threads per worker, 2:
-the knee of the sweep in bench/README.md); each thread keeps one MySQL connection. The access log is oz's own (core/request_log.py: one
-line per request on stderr, never a header, query string or body), so Granian's is left off.
+PORT (5000), WEB_CONCURRENCY (worker processes, 2) and OZ_THREADS (threads per worker, 2):
+the knee of `make bench-sweep` (bench/README.md); each thread keeps one MySQL connection. The
+access log is oz's own (core/request_log.py: one line per request on stderr, never a header,
+query string or body), so Granian's is left off.
 
 `python serve.py module:factory` serves another app factory with the same settings (the
 benchmark's floor uses it).

@@ -40,7 +40,6 @@ sys.path.insert(0, str(REPO))
 from bench.run import (AUTHORIZATION, BEFORE_COMMIT, BEFORE_DATABASE, BOARD_BODY, RESULTS,  # noqa: E402
                        bench_environment, connect, export_commit, fresh_database, machine)
 
-APPS = ("oz", "floor", "oz-before")
 # The goal (bench/README.md, "The FastAPI goal"): on every scenario, oz at most this share of
 # oz-before's instructions per request.
 OZ_BEFORE_SHARE = 0.80
