@@ -4,6 +4,7 @@ create_auth() builds the one Auth that every blueprint is given; its 401s and 40
 contract's JSON errors. A token is checked with one indexed lookup (its SHA-256 in tokens,
 joined to its user) and no password hash, and nothing about it is cached: a revoked or
 expired token, or one whose user is gone, fails on the very next request in every worker.
+A hot read signs its caller in within its own statement instead (Auth.fetch_signed_in).
 """
 
 import functools
@@ -15,6 +16,7 @@ import threading
 import time
 from collections import OrderedDict
 from http import HTTPStatus
+from typing import NamedTuple
 
 from apispec import BasePlugin
 from flask import current_app, g, request
@@ -32,6 +34,9 @@ USER_BY_TOKEN = load_sql("tokens/user_by_token")
 # anything else sent as a token is refused without asking the database.
 TOKEN_BYTES = 32
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
+
+# How a signed-in read names its caller's columns (SignedInRead).
+CALLER_PREFIX = "caller_"
 
 # The pages' fetch() calls send this header: their 401s carry no challenge (see challenge()).
 PAGE_REQUEST_HEADER = ("X-Requested-With", "XMLHttpRequest")
@@ -88,6 +93,34 @@ def unknown_user_hash(method):
     return generate_password_hash(secrets.token_urlsafe(), method=method)
 
 
+class SignedInRead(NamedTuple):
+    """A read joined to its caller's sign-in row, so that one statement signs in and reads.
+
+    Two files: the caller found by email (HTTP Basic) and by token. The caller's columns are
+    those of users/credentials_by_email.sql (tokens/user_by_token.sql for a token), each
+    named caller_<column>; where the read finds nothing, its own columns are NULL.
+    """
+
+    by_email: str
+    by_token: str
+
+
+def load_signed_in_read(name):
+    """The SignedInRead in sql/<name>_and_caller_by_email.sql and <name>_and_caller_by_token.sql."""
+    return SignedInRead(load_sql(f"{name}_and_caller_by_email"), load_sql(f"{name}_and_caller_by_token"))
+
+
+def split_caller(row):
+    """A signed-in read's row as the caller's columns (their caller_ taken off) and the read's."""
+    caller, read_row = {}, {}
+    for column, value in row.items():
+        if column.startswith(CALLER_PREFIX):
+            caller[column[len(CALLER_PREFIX):]] = value
+        else:
+            read_row[column] = value
+    return caller, read_row
+
+
 class TokenAuth(HTTPTokenAuth):
     """Authorization: Bearer <token>, the scheme's name in any case (RFC 9110 says so)."""
 
@@ -103,10 +136,11 @@ class Auth(MultiAuth):
     wraps it in both once, when the route is declared, and picks one per request.
     """
 
-    def __init__(self, basic, token):
+    def __init__(self, basic, token, mysql):
         super().__init__(basic, token)
         self.basic = basic
         self.token = token
+        self.mysql = mysql
 
     def login_required(self, f=None, role=None, optional=None):
         def protect(view):
@@ -122,6 +156,40 @@ class Auth(MultiAuth):
             return decorated
 
         return protect(f) if f else protect
+
+    def fetch_signed_in(self, read, **params):
+        """Sign the caller in and run a read, in one statement: (the caller, the read's row or None).
+
+        For a hot read, which would otherwise send the sign-in lookup as a statement of its
+        own (what that costs: bench/README.md). `read` is a SignedInRead. The caller passes
+        the same checks as under login_required (the same sign-in functions, lock-out
+        included) and fails with the same 401, and the read's row is looked at only once the
+        caller has passed. auth.current_user() is login_required's: here the caller is returned.
+        """
+        read_row = None
+
+        def fetch_caller(query, **caller_key):
+            nonlocal read_row
+            row = self.mysql.fetch_one(query, **caller_key, **params)
+            if row is None:
+                return None
+            caller, read_row = split_caller(row)
+            return caller
+
+        if self.token.is_compatible_auth(request.headers):
+            scheme, credentials = self.token, self.token.get_auth()
+            token = getattr(credentials, "token", None) or ""
+            caller = token_sign_in(token, lambda token_hash: fetch_caller(read.by_token, token_hash=token_hash,
+                                                                          now=utc_now()))
+        else:
+            scheme, credentials = self.basic, self.basic.get_auth()
+            email, password = (credentials.username, credentials.password) if credentials else ("", "")
+            caller = password_sign_in(email, password, lambda email: fetch_caller(read.by_email, email=email))
+        if caller is None:
+            scheme.auth_error_callback(401)  # the error handlers below abort with the 401
+        if all(value is None for value in read_row.values()):
+            return caller, None
+        return caller, read_row
 
     def require_for(self, blp):
         """Every operation of this blueprint needs a signed-in user: 401 before anything else.
@@ -178,6 +246,47 @@ def token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def password_sign_in(email, password, fetch_caller):
+    """The caller's row (without its password_hash), or None for a wrong email or password.
+
+    fetch_caller(email) reads the caller's sign-in row, None for an unknown email: the
+    sign-in lookup alone (login_required) or a read joined to it (Auth.fetch_signed_in).
+    """
+    if not email or not password:
+        return None
+    email = email.strip().lower()
+    refuse_while_locked_out(email)
+    user = fetch_caller(email)
+    password_hash = user.pop("password_hash") if user else None
+    if user and verified_credentials.contains(email, password, password_hash):
+        return user
+    with one_guess_at_a_time(email):
+        if user is None:
+            check_password_hash(unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+            count_failed_login(email)
+            return None
+        if not check_password_hash(password_hash, password):
+            count_failed_login(email)
+            return None
+    verified_credentials.add(email, password, password_hash)
+    return user
+
+
+def token_sign_in(token, fetch_caller):
+    """The token's user row, or None: fetch_caller(token_hash) reads it while the token lives.
+
+    Expired, revoked, unknown and malformed tokens, and those of a deleted user, all come
+    back as None, so they all get the same 401.
+    """
+    if not TOKEN_SHAPE.fullmatch(token):
+        return None
+    user = fetch_caller(token_digest(token))
+    if user is None:
+        return None
+    g.oz_token_id = user.pop("token_id")
+    return user
+
+
 def current_token_id():
     """The id of the token this request signed in with, or None (signed in with Basic)."""
     return g.get("oz_token_id")
@@ -191,39 +300,13 @@ def create_auth(mysql):
     @basic.verify_password
     def verify_password(email, password):
         """Return the signed-in user's row, or None for a wrong email or password."""
-        if not email or not password:
-            return None
-        email = email.strip().lower()
-        refuse_while_locked_out(email)
-        user = mysql.fetch_one(CREDENTIALS_BY_EMAIL, email=email)
-        password_hash = user.pop("password_hash") if user else None
-        if user and verified_credentials.contains(email, password, password_hash):
-            return user
-        with one_guess_at_a_time(email):
-            if user is None:
-                check_password_hash(unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
-                count_failed_login(email)
-                return None
-            if not check_password_hash(password_hash, password):
-                count_failed_login(email)
-                return None
-        verified_credentials.add(email, password, password_hash)
-        return user
+        return password_sign_in(email, password, lambda email: mysql.fetch_one(CREDENTIALS_BY_EMAIL, email=email))
 
     @token_auth.verify_token
     def verify_token(token):
-        """Return the token's user row (the same keys as Basic's), or None: one indexed lookup.
-
-        Expired, revoked, unknown and malformed tokens, and those of a deleted user, all
-        come back as None, so they all get the same 401.
-        """
-        if not TOKEN_SHAPE.fullmatch(token):
-            return None
-        user = mysql.fetch_one(USER_BY_TOKEN, token_hash=token_digest(token), now=utc_now())
-        if user is None:
-            return None
-        g.oz_token_id = user.pop("token_id")
-        return user
+        """Return the token's user row (the same keys as Basic's), or None: one indexed lookup."""
+        return token_sign_in(token, lambda token_hash: mysql.fetch_one(USER_BY_TOKEN, token_hash=token_hash,
+                                                                          now=utc_now()))
 
     @basic.get_user_roles
     @token_auth.get_user_roles
@@ -247,7 +330,7 @@ def create_auth(mysql):
         abort(401, message="This operation takes a token (Authorization: Bearer), not a password.",
               headers=challenge(token_auth))
 
-    return Auth(basic, token_auth)
+    return Auth(basic, token_auth, mysql)
 
 
 def forbidden():

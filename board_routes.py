@@ -2,8 +2,9 @@
 
 from flask import url_for
 from flask.views import MethodView
+from flask_smorest import abort
 
-from auth import require_owner
+from auth import load_signed_in_read, require_owner
 from core.db import load_sql, utc_now
 from core.errors import documented_errors
 from core.etags import ETAG_HEADER, IF_MATCH_PARAMETER, etag_header, write_if_match
@@ -13,6 +14,7 @@ from schemas import BoardCreate, BoardOut, BoardPageArgs, BoardPatch, BoardUpdat
 
 INSERT_BOARD = load_sql("boards/insert")
 BOARD_BY_ID = load_sql("boards/by_id")
+BOARD_BY_ID_AND_CALLER = load_signed_in_read("boards/by_id")
 BOARDS_PAGE = load_sql("boards/page")
 BOARDS_PAGE_BY_AUTHOR = load_sql("boards/page_by_author")
 UPDATE_BOARD = load_sql("boards/update")
@@ -23,7 +25,6 @@ LOCATION_HEADER = {"Location": {"description": "The new board's URL.", "schema":
 
 def create_board_blueprint(mysql, auth):
     blp = ApiBlueprint("boards", __name__, url_prefix="/boards", description="Boards (posts) and their authors.")
-    auth.require_for(blp)
 
     def get_board(board_id):
         """The board with this id (404)."""
@@ -42,6 +43,7 @@ def create_board_blueprint(mysql, auth):
     @blp.route("")
     class Boards(MethodView):
         @blp.doc(operationId="listBoards")
+        @auth.login_required
         @blp.keyset_list(BoardPageArgs, BoardOut)
         def get(self, page):
             """List boards, newest first; ?user_id= keeps one author's."""
@@ -50,6 +52,7 @@ def create_board_blueprint(mysql, auth):
             return fetch_page(mysql, BOARDS_PAGE, page)
 
         @blp.doc(operationId="createBoard")
+        @auth.login_required
         @blp.arguments(BoardCreate())
         @blp.response(201, BoardOut, headers=LOCATION_HEADER)
         def post(self, new_board):
@@ -71,10 +74,15 @@ def create_board_blueprint(mysql, auth):
         @documented_errors(blp, 404)
         def get(self, board_id):
             """One board, with its ETag."""
-            board = get_board(board_id)
+            # The one statement signs the caller in too: every other operation here is
+            # behind login_required, which looks the caller up on its own.
+            _, board = auth.fetch_signed_in(BOARD_BY_ID_AND_CALLER, id=board_id)
+            if board is None:
+                abort(404, message="No such board.")
             return board, etag_header(board)
 
         @blp.doc(operationId="replaceBoard", parameters=[IF_MATCH_PARAMETER])
+        @auth.login_required
         @blp.arguments(BoardUpdate())
         @blp.response(200, BoardOut)
         @documented_errors(blp, 403, 404, 412)
@@ -83,6 +91,7 @@ def create_board_blueprint(mysql, auth):
             return change_board(board_id, changes)
 
         @blp.doc(operationId="updateBoard", parameters=[IF_MATCH_PARAMETER])
+        @auth.login_required
         @blp.arguments(BoardPatch())
         @blp.response(200, BoardOut)
         @documented_errors(blp, 403, 404, 412)
@@ -91,6 +100,7 @@ def create_board_blueprint(mysql, auth):
             return change_board(board_id, changes)
 
         @blp.doc(operationId="deleteBoard", parameters=[IF_MATCH_PARAMETER])
+        @auth.login_required
         @blp.response(204)
         @documented_errors(blp, 403, 404, 412)
         def delete(self, board_id):

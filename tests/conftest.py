@@ -225,6 +225,20 @@ def bob(accounts):
     return accounts.member("bob")
 
 
+@pytest.fixture(params=["login_required", "signed-in read"])
+def signed_in_path(request, client, accounts):
+    """A path that takes sign-in, each way oz signs in: behind login_required (GET /users/me),
+    and in the same statement as the read (GET /boards/{id}, Auth.fetch_signed_in).
+
+    The board is someone else's, so that a deleted caller's board read still finds it.
+    """
+    if request.param == "login_required":
+        return "/users/me"
+    author = accounts.member()
+    board = client.post("/boards", json={"title": "Signed-in read"}, auth=author.auth)
+    return f"/boards/{board.json['id']}"
+
+
 @pytest.fixture(scope="session")
 def redis_uri():
     """The machine's Redis when one answers on 6379, else a private redis-server."""

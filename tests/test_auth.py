@@ -15,17 +15,17 @@ def basic(text):
     return {"Authorization": "Basic " + base64.b64encode(text.encode()).decode()}
 
 
-def test_no_credentials_is_401_with_a_challenge_and_json(client):
-    response = client.get("/users/me")
+def test_no_credentials_is_401_with_a_challenge_and_json(client, signed_in_path):
+    response = client.get(signed_in_path)
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == 'Basic realm="oz"'
     assert response.json == UNAUTHORIZED_BODY
 
 
-def test_wrong_password_and_unknown_email_answer_the_same(client, accounts):
+def test_wrong_password_and_unknown_email_answer_the_same(client, signed_in_path, accounts):
     alice = accounts.member()
-    wrong_password = client.get("/users/me", auth=(alice.email, "not the password"))
-    unknown_email = client.get("/users/me", auth=("nobody@example.com", alice.password))
+    wrong_password = client.get(signed_in_path, auth=(alice.email, "not the password"))
+    unknown_email = client.get(signed_in_path, auth=("nobody@example.com", alice.password))
     for response in (wrong_password, unknown_email):
         assert response.status_code == 401
         assert response.json == UNAUTHORIZED_BODY
@@ -67,8 +67,8 @@ def test_the_password_is_case_sensitive(client, accounts):
     "Basic " + base64.b64encode(b"\xff\xfe:\xff").decode(), "Bearer abc", "Digest username=x",
     "Basic " + base64.b64encode(b":").decode(), "garbage", "Basic " + "A" * 5000,
 ])
-def test_malformed_authorization_headers_are_401(client, header):
-    response = client.get("/users/me", headers={"Authorization": header})
+def test_malformed_authorization_headers_are_401(client, signed_in_path, header):
+    response = client.get(signed_in_path, headers={"Authorization": header})
     assert response.status_code == 401
     assert response.json["code"] == 401
 
@@ -83,8 +83,8 @@ def test_a_colon_in_the_password_is_kept(client):
     assert client.get("/users/me", auth=("c@example.com", "pass:word:1")).status_code == 200
 
 
-def test_the_pages_requests_get_no_browser_challenge(client):
-    response = client.get("/users/me", headers={"X-Requested-With": "XMLHttpRequest"})
+def test_the_pages_requests_get_no_browser_challenge(client, signed_in_path):
+    response = client.get(signed_in_path, headers={"X-Requested-With": "XMLHttpRequest"})
     assert response.status_code == 401
     assert "WWW-Authenticate" not in response.headers
     assert response.json == UNAUTHORIZED_BODY

@@ -22,11 +22,11 @@ def count_hash_checks(monkeypatch):
     return calls
 
 
-def test_the_password_hash_is_checked_once_then_cached(client, accounts, monkeypatch):
+def test_the_password_hash_is_checked_once_then_cached(client, accounts, signed_in_path, monkeypatch):
     alice = accounts.member()
     checks = count_hash_checks(monkeypatch)
     for _ in range(3):
-        assert client.get("/users/me", auth=alice.auth).status_code == 200
+        assert client.get(signed_in_path, auth=alice.auth).status_code == 200
     assert len(checks) == 1
 
 
@@ -38,36 +38,36 @@ def test_the_cache_keeps_no_plaintext_password(client, accounts):
     assert alice.password.encode().hex() not in stored
 
 
-def test_a_password_change_takes_effect_on_the_next_request(client, accounts):
+def test_a_password_change_takes_effect_on_the_next_request(client, accounts, signed_in_path):
     alice = accounts.member()
-    assert client.get("/users/me", auth=alice.auth).status_code == 200
+    assert client.get(signed_in_path, auth=alice.auth).status_code == 200
     response = client.patch(f"/users/{alice.id}", json={"password": "a new password"}, auth=alice.auth)
     assert response.status_code == 200
-    assert client.get("/users/me", auth=alice.auth).status_code == 401
-    assert client.get("/users/me", auth=(alice.email, "a new password")).status_code == 200
+    assert client.get(signed_in_path, auth=alice.auth).status_code == 401
+    assert client.get(signed_in_path, auth=(alice.email, "a new password")).status_code == 200
 
 
-def test_a_password_changed_elsewhere_takes_effect_on_the_next_request(client, accounts, sql):
+def test_a_password_changed_elsewhere_takes_effect_on_the_next_request(client, accounts, signed_in_path, sql):
     alice = accounts.member()
-    assert client.get("/users/me", auth=alice.auth).status_code == 200
+    assert client.get(signed_in_path, auth=alice.auth).status_code == 200
     sql("UPDATE users SET password_hash = %s WHERE id = %s",
         generate_password_hash("changed elsewhere", method="pbkdf2:sha256:1000"), alice.id)
-    assert client.get("/users/me", auth=alice.auth).status_code == 401
-    assert client.get("/users/me", auth=(alice.email, "changed elsewhere")).status_code == 200
+    assert client.get(signed_in_path, auth=alice.auth).status_code == 401
+    assert client.get(signed_in_path, auth=(alice.email, "changed elsewhere")).status_code == 200
 
 
-def test_a_deleted_account_is_refused_on_the_next_request(client, accounts):
+def test_a_deleted_account_is_refused_on_the_next_request(client, accounts, signed_in_path):
     alice = accounts.member()
-    assert client.get("/users/me", auth=alice.auth).status_code == 200
+    assert client.get(signed_in_path, auth=alice.auth).status_code == 200
     assert client.delete(f"/users/{alice.id}", auth=alice.auth).status_code == 204
-    assert client.get("/users/me", auth=alice.auth).status_code == 401
+    assert client.get(signed_in_path, auth=alice.auth).status_code == 401
 
 
-def test_an_account_deleted_elsewhere_is_refused_on_the_next_request(client, accounts, sql):
+def test_an_account_deleted_elsewhere_is_refused_on_the_next_request(client, accounts, signed_in_path, sql):
     alice = accounts.member()
-    assert client.get("/users/me", auth=alice.auth).status_code == 200
+    assert client.get(signed_in_path, auth=alice.auth).status_code == 200
     sql("DELETE FROM users WHERE id = %s", alice.id)
-    assert client.get("/users/me", auth=alice.auth).status_code == 401
+    assert client.get(signed_in_path, auth=alice.auth).status_code == 401
 
 
 def test_an_account_recreated_with_the_same_password_needs_a_fresh_check(client, accounts, sql, monkeypatch):

@@ -253,6 +253,21 @@ def test_boards_need_credentials(client):
     assert client.post("/boards", json={"title": "t"}).status_code == 401
 
 
+def test_a_board_and_its_readers_sign_in_are_one_statement(client, alice, bob, write, monkeypatch):
+    board = write(alice)
+    counter = StatementCounter(monkeypatch)
+    assert client.get(f"/boards/{board['id']}", auth=bob.auth).status_code == 200
+    assert client.get("/boards/999999", auth=bob.auth).status_code == 404
+    assert counter.count == 2
+
+
+def test_an_unknown_board_is_401_not_404_without_the_right_credentials(client, alice):
+    assert client.get("/boards/999999").status_code == 401
+    assert client.get("/boards/999999", auth=(alice.email, "not the password")).status_code == 401
+    assert client.get("/boards/999999", auth=("nobody@example.com", alice.password)).status_code == 401
+    assert client.get("/boards/999999", headers={"Authorization": "Bearer " + "A" * 43}).status_code == 401
+
+
 def test_a_list_page_is_one_statement_whatever_its_size(client, alice, accounts, write, monkeypatch):
     authors = [alice] + [accounts.member() for _ in range(4)]
     for i in range(30):

@@ -49,6 +49,14 @@ def test_every_operation_is_documented(spec):
     assert documented == set(OPERATIONS)
 
 
+@pytest.mark.parametrize("path, method", [operation for operation in OPERATIONS if operation not in PUBLIC])
+def test_each_protected_operation_answers_401_without_credentials(client, path, method):
+    # A blueprint may protect all its routes (Auth.require_for) or each route its own
+    # (login_required, or a read that signs its caller in): none may be left open.
+    response = client.open(re.sub(r"\{\w+\}", "1", path), method=method.upper(), json={})
+    assert response.status_code == 401
+
+
 @pytest.mark.parametrize("path, method", OPERATIONS)
 def test_each_operation_has_its_errors_and_security(spec, path, method):
     operation = spec["paths"][path][method]

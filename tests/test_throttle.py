@@ -69,6 +69,14 @@ def test_ten_failed_logins_lock_the_email_out_whatever_the_password(client, acco
     assert_throttled(client.get("/boards", auth=(alice.email.upper(), alice.password)))
 
 
+def test_failed_logins_count_and_lock_out_wherever_the_request_signs_in(client, accounts, signed_in_path):
+    alice = accounts.member()
+    for _ in range(FAILED_LOGINS_ALLOWED):
+        assert client.get(signed_in_path, auth=(alice.email, "wrong password")).status_code == 401
+    assert_throttled(client.get(signed_in_path, auth=alice.auth))
+    assert_throttled(client.get("/users/me", auth=alice.auth))
+
+
 def test_nine_failed_logins_still_let_the_owner_in(client, accounts):
     alice = accounts.member()
     fail_logins(client, alice.email, FAILED_LOGINS_ALLOWED - 1)

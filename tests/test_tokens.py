@@ -9,6 +9,7 @@ import pytest
 import requests
 
 import auth
+import board_routes
 from app_process import serve_py_process
 from core import db
 from core.db import utc_now
@@ -154,7 +155,8 @@ def test_a_token_request_costs_one_sql_statement_and_no_password_hash(client, ac
     assert client.get("/users/me", headers=headers).status_code == 200
     assert statements == [auth.USER_BY_TOKEN]
     assert client.get(board_url, headers=headers).status_code == 200
-    assert len(statements) == 3  # the token, then the board
+    # The token and the board, read together.
+    assert statements[1:] == [board_routes.BOARD_BY_ID_AND_CALLER.by_token]
 
 
 def test_the_token_lookup_is_one_row_by_the_primary_key(client, accounts, sql):
@@ -195,9 +197,9 @@ def bad_tokens(client, accounts, sql):
             "not url-safe": "+" * 43, "empty": ""}
 
 
-def test_expired_revoked_malformed_unknown_and_deleted_users_tokens_get_one_401(client, accounts, sql):
+def test_expired_revoked_malformed_unknown_and_deleted_users_tokens_get_one_401(client, accounts, sql, signed_in_path):
     for kind, token in bad_tokens(client, accounts, sql).items():
-        response = client.get("/users/me", headers=bearer(token))
+        response = client.get(signed_in_path, headers=bearer(token))
         assert response.status_code == 401, kind
         assert response.json == TOKEN_UNAUTHORIZED_BODY, kind
         assert response.headers["WWW-Authenticate"] == 'Bearer realm="oz"', kind
