@@ -158,13 +158,14 @@ class Auth(MultiAuth):
         return protect(f) if f else protect
 
     def fetch_signed_in(self, read, **params):
-        """Sign the caller in and run a read, in one statement: (the caller, the read's row or None).
+        """Sign the caller in and run a read, in one statement: the read's row, or None.
 
         For a hot read, which would otherwise send the sign-in lookup as a statement of its
         own (what that costs: bench/README.md). `read` is a SignedInRead. The caller passes
         the same checks as under login_required (the same sign-in functions, lock-out
         included) and fails with the same 401, and the read's row is looked at only once the
-        caller has passed. auth.current_user() is login_required's: here the caller is returned.
+        caller has passed. The view is not behind login_required, so auth.current_user() is
+        not set: a view that needs the caller stays behind login_required.
         """
         read_row = None
 
@@ -188,8 +189,8 @@ class Auth(MultiAuth):
         if caller is None:
             scheme.auth_error_callback(401)  # the error handlers below abort with the 401
         if all(value is None for value in read_row.values()):
-            return caller, None
-        return caller, read_row
+            return None
+        return read_row
 
     def require_for(self, blp):
         """Every operation of this blueprint needs a signed-in user: 401 before anything else.

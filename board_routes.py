@@ -20,6 +20,7 @@ BOARDS_PAGE_BY_AUTHOR = load_sql("boards/page_by_author")
 UPDATE_BOARD = load_sql("boards/update")
 DELETE_BOARD = load_sql("boards/delete")
 
+NO_SUCH_BOARD = "No such board."
 LOCATION_HEADER = {"Location": {"description": "The new board's URL.", "schema": {"type": "string"}}}
 
 
@@ -28,7 +29,7 @@ def create_board_blueprint(mysql, auth):
 
     def get_board(board_id):
         """The board with this id (404)."""
-        return mysql.fetch_one_or_404(BOARD_BY_ID, "No such board.", id=board_id)
+        return mysql.fetch_one_or_404(BOARD_BY_ID, NO_SUCH_BOARD, id=board_id)
 
     def change_board(board_id, changes):
         """Apply a PUT or PATCH for the author or an admin; return the new board."""
@@ -76,9 +77,9 @@ def create_board_blueprint(mysql, auth):
             """One board, with its ETag."""
             # The one statement signs the caller in too: every other operation here is
             # behind login_required, which looks the caller up on its own.
-            _, board = auth.fetch_signed_in(BOARD_BY_ID_AND_CALLER, id=board_id)
+            board = auth.fetch_signed_in(BOARD_BY_ID_AND_CALLER, id=board_id)
             if board is None:
-                abort(404, message="No such board.")
+                abort(404, message=NO_SUCH_BOARD)
             return board, etag_header(board)
 
         @blp.doc(operationId="replaceBoard", parameters=[IF_MATCH_PARAMETER])
