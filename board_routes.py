@@ -61,9 +61,9 @@ def create_board_blueprint(mysql, auth):
             me = auth.current_user()
             now = utc_now()
             # The author's board count moves inside this INSERT (a trigger: docs/counters.md).
-            cursor = mysql.execute(INSERT_BOARD, user_id=me["id"], title=new_board["title"],
+            insert = mysql.execute(INSERT_BOARD, user_id=me["id"], title=new_board["title"],
                                    content=new_board["content"], now=now)
-            board = {"id": cursor.lastrowid, **new_board, "user_id": me["id"], "author": me["name"],
+            board = {"id": insert.lastrowid, **new_board, "user_id": me["id"], "author": me["name"],
                      "comments": 0, "created_at": now, "updated_at": now}
             return board, {"Location": url_for("boards.Board", board_id=board["id"])}
 

@@ -69,7 +69,7 @@ def create_user_blueprint(mysql, auth):
         def post(self, new_user):
             """Sign up: create a member account."""
             now = utc_now()
-            cursor = mysql.execute(
+            insert = mysql.execute(
                 INSERT_USER,
                 name=new_user["name"],
                 email=new_user["email"],
@@ -77,7 +77,7 @@ def create_user_blueprint(mysql, auth):
                 role="member",
                 now=now,
             )
-            user = {"id": cursor.lastrowid, "name": new_user["name"], "email": new_user["email"],
+            user = {"id": insert.lastrowid, "name": new_user["name"], "email": new_user["email"],
                     "role": "member", "created_at": now, "updated_at": now}
             return user, {"Location": url_for("users.User", user_id=user["id"])}
 

@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 import flask_mysqldb
 import MySQLdb
@@ -127,6 +128,37 @@ def load_sql(name):
 SESSION_SETUP = load_sql("service/session_setup")
 
 
+class Statement(NamedTuple):
+    """A statement's answer: its rows (dicts), and for a write the rows it matched and its new id."""
+
+    rows: tuple
+    rowcount: int
+    lastrowid: int
+
+
+def send_statement(connection, query, params):
+    """Run one statement on `connection` and read its whole answer.
+
+    These are MySQLdb's documented low-level calls (its user guide, "MySQLdb._mysql"), made
+    as its cursor makes them: each parameter written into the text as a SQL literal by the
+    connection's `literal`, then `query`, `store_result` and `fetch_row`. The cursor also
+    builds, for every statement, a description of each column and reads the warning count,
+    which oz never looks at; that was half the client's work per statement (bench/README.md).
+    """
+    encoding = connection.encoding
+    literals = {name.encode(encoding): connection.literal(value) for name, value in params.items()}
+    connection.query(query.encode(encoding) % literals)
+    result = connection.store_result()
+    statement = Statement(result.fetch_row(0, 1) if result is not None else (), connection.affected_rows(),
+                          connection.insert_id())
+    # Several statements in one text, where an operator's client flag allows them
+    # (MYSQL_CUSTOM_OPTIONS): the answer is the first one's, and the others' are read out,
+    # as the cursor does before its next statement, so that the connection stays usable.
+    while connection.next_result() == 0:
+        connection.discard_result()
+    return statement
+
+
 class ThreadState(threading.local):
     """What each thread keeps: its connection, and the transaction running on it, if any."""
 
@@ -213,14 +245,10 @@ class PersistentMySQL(flask_mysqldb.MySQL):
         """Run one statement: in a transaction on its connection; outside one, retried after RETRIED_ERRORS."""
         if self._local.transaction is not None:
             # Whatever fails here, in_transaction decides what happens to the whole work.
-            cursor = self._local.transaction.cursor()
-            cursor.execute(query, params)
-            return cursor
+            return send_statement(self._local.transaction, query, params)
         for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
             try:
-                cursor = self.connection.cursor()
-                cursor.execute(query, params)
-                return cursor
+                return send_statement(self.connection, query, params)
             except MySQLdb.OperationalError as error:
                 if error.args[0] not in ROLLED_BACK_ERRORS:
                     # Lost mid-statement, or on a node that is not ready: the next statement
@@ -281,7 +309,8 @@ class PersistentMySQL(flask_mysqldb.MySQL):
 
     def fetch_one(self, query, **params):
         """Run a query and return its first row as a dict, or None."""
-        return self._run(query, params).fetchone()
+        rows = self._run(query, params).rows
+        return rows[0] if rows else None
 
     def fetch_one_or_404(self, query, message, **params):
         """Run a query for one row and return it as a dict; no row answers 404 with `message`."""
@@ -292,10 +321,10 @@ class PersistentMySQL(flask_mysqldb.MySQL):
 
     def fetch_all(self, query, **params):
         """Run a query and return all its rows as dicts."""
-        return self._run(query, params).fetchall()
+        return list(self._run(query, params).rows)
 
     def execute(self, query, **params):
-        """Run a write and return its cursor (for rowcount and lastrowid)."""
+        """Run a write and return its Statement (for rowcount and lastrowid)."""
         return self._run(query, params)
 
 

@@ -34,8 +34,7 @@ def write_if_match(mysql, statement, row, **params):
     the row is not that version any more (412) or is gone (404).
     """
     expected_updated_at = expected_version(row)
-    cursor = mysql.execute(statement, expected_updated_at=expected_updated_at, **params)
-    if cursor.rowcount:
+    if mysql.execute(statement, expected_updated_at=expected_updated_at, **params).rowcount:
         return
     if expected_updated_at is not None:
         abort(412, message="The resource changed while you were writing (If-Match does not match).")

@@ -6,7 +6,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import MySQLdb
+from MySQLdb.connections import Connection
 
 
 def free_port():
@@ -73,17 +73,18 @@ def all_at_once(calls):
 
 
 class StatementCounter:
-    """Counts the statements the app sends through MySQLdb's cursors."""
+    """Counts the statements the app sends to the server: every one goes through MySQLdb's
+    Connection.query, which its cursors call too."""
 
     def __init__(self, monkeypatch):
         self.count = 0
-        original = MySQLdb.cursors.BaseCursor.execute
+        original = Connection.query
 
-        def counting_execute(cursor, query, args=None):
+        def counting_query(connection, query):
             self.count += 1
-            return original(cursor, query, args)
+            return original(connection, query)
 
-        monkeypatch.setattr(MySQLdb.cursors.BaseCursor, "execute", counting_execute)
+        monkeypatch.setattr(Connection, "query", counting_query)
 
 
 @dataclass

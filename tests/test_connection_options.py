@@ -26,10 +26,9 @@ def test_an_operators_options_add_to_the_session_setup_found_rows_converters_and
                                   "@set_by AS set_by, 1.5 AS number")
         # FOUND_ROWS: an UPDATE that changes nothing still counts the row it matched.
         matched = mysql.execute("UPDATE users SET name = name WHERE id = %(id)s", id=alice.id).rowcount
-        # The operator's flag too: two statements in one.
-        cursor = mysql.execute("SET @first = 1; SET @second = 2")
-        while cursor.nextset():
-            pass
+        # The operator's flag too: two statements in one, both run, and the connection
+        # still takes the next statement.
+        mysql.execute("SET @first = 1; SET @second = 2")
         second = mysql.fetch_one("SELECT @second AS value")["value"]
         converter = mysql.connection.converter[FIELD_TYPE.DATETIME]
         encoder = mysql.connection.encoders[datetime]
