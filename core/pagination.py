@@ -2,7 +2,7 @@
 
 import base64
 import binascii
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import request
 from marshmallow import ValidationError, fields
@@ -77,7 +77,9 @@ def next_page_url(page, cursor_attribute, cursor):
     """
     query = {name: value for name, value in page.items() if name != cursor_attribute and value is not None}
     query["cursor"] = cursor
-    return f"{request.base_url}?{urlencode(query)}"
+    # A URI, as a Link header wants: request.base_url is the same URL turned into an IRI
+    # (its escapes decoded for display), at twice the cost of a page's whole link.
+    return f"{request.scheme}://{request.host}{quote(request.root_path + request.path)}?{urlencode(query)}"
 
 
 LINK_HEADER = {

@@ -105,3 +105,12 @@ def test_behind_a_trusted_proxy_links_use_the_clients_scheme_and_host(app_config
     assert link.startswith("https://oz.example.org/boards?")
     untrusting = next_link(client.get("/boards?limit=1", auth=bob.auth, headers=forwarded))
     assert untrusting.startswith("http://localhost/boards?")
+
+
+def test_under_a_path_prefix_links_keep_it(client, bob, lists):
+    # An app mounted at /api (SCRIPT_NAME, as a WSGI server or proxy sets it) links within /api.
+    response = client.get("/boards?limit=1", auth=bob.auth, base_url="http://localhost/api")
+    link = next_link(response)
+    assert link.startswith("http://localhost/api/boards?")
+    # Read back without the prefix, as the proxy in front would hand it on.
+    assert client.get(link.replace("/api/", "/", 1), auth=bob.auth).status_code == 200
