@@ -6,6 +6,7 @@ a role at sign-up) is simply not there, and marshmallow rejects it as unknown (4
 
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
+from core.framework import utc_text
 from core.pagination import AFTER, Cursor
 
 ROLES = ("member", "admin")
@@ -35,11 +36,6 @@ class LowercaseEmail(fields.Email):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).strip().lower()
-
-
-def utc_text(value):
-    """A naive UTC datetime (as MySQL hands them back) in ISO 8601 with a Z."""
-    return value.isoformat(timespec="microseconds") + "Z"
 
 
 class UtcDateTime(fields.DateTime):

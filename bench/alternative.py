@@ -30,7 +30,7 @@ ME = {"id": int(os.environ.get("BENCH_USER_ID", "1")), "name": os.environ.get("B
       "email": os.environ.get("BENCH_USER_EMAIL", "user1@example.com")}
 
 UtcDateTime = Annotated[datetime, PlainSerializer(
-    lambda value: value.isoformat(timespec="microseconds") + "Z", return_type=str)]
+    lambda value: value.isoformat() + "Z", return_type=str)]
 
 
 class BoardIn(BaseModel):
@@ -60,7 +60,7 @@ class UserOut(BaseModel):
 
 
 def etag(row):
-    return '"' + row["updated_at"].isoformat() + '"'
+    return '"' + row["updated_at"].isoformat() + 'Z"'
 
 
 @asynccontextmanager

@@ -32,11 +32,11 @@ USER_FIELDS = ("id", "name", "email", "role", "created_at", "updated_at")
 
 
 def timestamp(value):
-    return value.isoformat(timespec="microseconds") + "Z"
+    return value.isoformat() + "Z"
 
 
 def etag(row):
-    return '"' + row["updated_at"].isoformat() + '"'
+    return '"' + row["updated_at"].isoformat() + 'Z"'
 
 
 def board_json(row):

@@ -4,10 +4,11 @@ from flask import request
 from flask_smorest import abort
 from werkzeug.http import quote_etag
 
+from core.framework import utc_text
+
 
 def etag_of(row):
-    # isoformat: cheaper than strftime, and as exact: one ETag per updated_at.
-    return quote_etag(row["updated_at"].isoformat())
+    return quote_etag(utc_text(row["updated_at"]))
 
 
 def etag_header(row):

@@ -6,6 +6,7 @@ import pytest
 from marshmallow import Schema, fields
 
 import schemas
+from core.framework import utc_text
 from schemas import RowOut
 
 WHEN = datetime(2026, 12, 4, 18, 40, 12, 123456)
@@ -43,3 +44,11 @@ def test_a_field_rowout_cannot_dump_fails_when_the_schema_is_made(field):
 
     with pytest.raises(TypeError, match="Odd.odd"):
         Odd()
+
+
+@pytest.mark.parametrize("when", [WHEN, WHEN.replace(microsecond=0), WHEN.replace(microsecond=1000),
+                                  datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59, 59, 999999)],
+                         ids=str)
+def test_a_timestamp_is_written_as_isoformat_writes_it_with_a_z(when):
+    assert utc_text(when) == when.isoformat() + "Z"
+    assert schemas.UserOut().dump({"updated_at": when})["updated_at"] == when.isoformat() + "Z"
