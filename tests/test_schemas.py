@@ -52,3 +52,9 @@ def test_a_field_rowout_cannot_dump_fails_when_the_schema_is_made(field):
 def test_a_timestamp_is_written_as_isoformat_writes_it_with_a_z(when):
     assert utc_text(when) == when.isoformat() + "Z"
     assert schemas.UserOut().dump({"updated_at": when})["updated_at"] == when.isoformat() + "Z"
+
+
+@pytest.mark.parametrize("value", [None, "2026-12-04T18:40:12Z", 7])
+def test_anything_but_a_timestamp_fails_rather_than_being_written(value):
+    with pytest.raises(TypeError):
+        utc_text(value)
