@@ -24,7 +24,6 @@ fi
 # wherever apt-get does.
 mirror=${OZ_DEBIAN_MIRROR:-$(apt-get indextargets 'Release: bookworm' 'Identifier: Packages' \
 	--format '$(REPO_URI)' 2>/dev/null | head -n1 || true)}
-mirror=${mirror:-http://deb.debian.org/debian/}
 
 rootfs=$project/.tmp/mysql-rootfs
 log=$project/.tmp/build-mysql-image.log
@@ -41,8 +40,9 @@ remove_rootfs() {
 trap remove_rootfs EXIT
 remove_rootfs
 
-echo "Building $image from $mirror (about a minute; log: $log)" >&2
-if ! debootstrap --variant=minbase --include=mariadb-server bookworm "$rootfs" "$mirror" >"$log" 2>&1; then
+# Without one, debootstrap takes its own default mirror.
+echo "Building $image from ${mirror:-the default mirror of debootstrap} (about a minute; log: $log)" >&2
+if ! debootstrap --variant=minbase --include=mariadb-server bookworm "$rootfs" ${mirror:+"$mirror"} >"$log" 2>&1; then
 	echo "debootstrap failed; the end of $log:" >&2
 	tail -n 20 "$log" >&2
 	exit 1
