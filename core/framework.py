@@ -47,13 +47,6 @@ class OrjsonProvider(DefaultJSONProvider):
     orjson writes a page of boards in a fraction of what the json module spends on it.
     """
 
-    def __init__(self, app):
-        super().__init__(app)
-        # Kept from the app it is made for, not read through current_app on each response:
-        # every attribute read through one of Flask's proxies costs about 9k instructions
-        # (bench/README.md).
-        self.response_class = app.response_class
-
     def dumps(self, obj, **kwargs):
         return orjson.dumps(obj, default=self.default, option=ORJSON_OPTIONS).decode()
 
@@ -66,7 +59,10 @@ class OrjsonProvider(DefaultJSONProvider):
             raise TypeError("jsonify() takes positional or keyword arguments, not both")
         obj = args[0] if len(args) == 1 else (args or kwargs)
         body = orjson.dumps(obj, default=self.default, option=ORJSON_OPTIONS | orjson.OPT_APPEND_NEWLINE)
-        return self.response_class(body, mimetype=self.mimetype)
+        # The provider's own app (JSONProvider keeps it on _app, as its documentation says),
+        # not current_app: every attribute read through one of Flask's proxies costs about
+        # 9k instructions (bench/README.md).
+        return self._app.response_class(body, mimetype=self.mimetype)
 
 
 class BodyInOnePiece(list):
