@@ -25,6 +25,7 @@ from flask_smorest import abort
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.db import load_sql, utc_now
+from core.framework import PlainCallbacks
 from core.throttle import count_failed_login, one_guess_at_a_time, refuse_while_locked_out
 
 CREDENTIALS_BY_EMAIL = load_sql("users/credentials_by_email")
@@ -121,7 +122,11 @@ def split_caller(row):
     return caller, read_row
 
 
-class TokenAuth(HTTPTokenAuth):
+class BasicAuth(PlainCallbacks, HTTPBasicAuth):
+    """Authorization: Basic <email:password>, Flask-HTTPAuth's own parser."""
+
+
+class TokenAuth(PlainCallbacks, HTTPTokenAuth):
     """Authorization: Bearer <token>, the scheme's name in any case (RFC 9110 says so)."""
 
     def is_compatible_auth(self, headers):
@@ -295,7 +300,7 @@ def current_token_id():
 
 def create_auth(mysql):
     """The auth the blueprints protect their routes with: Basic or a Bearer token."""
-    basic = HTTPBasicAuth(realm="oz")
+    basic = BasicAuth(realm="oz")
     token_auth = TokenAuth(scheme="Bearer", realm="oz")
 
     @basic.verify_password

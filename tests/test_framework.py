@@ -6,6 +6,8 @@ import pytest
 from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder
 
+from auth import BasicAuth, TokenAuth
+
 
 def wsgi_answer(app, path, method="GET", **kwargs):
     """The status, headers and body iterable exactly as the server receives them."""
@@ -92,3 +94,31 @@ def test_async_functions_and_other_callables_still_get_flasks_check(app, monkeyp
     assert app.ensure_sync(async_view) is async_view and checked == [async_view]
     partial = functools.partial(print, "x")
     assert app.ensure_sync(partial) is partial
+
+
+@pytest.mark.parametrize("scheme", ["Basic", "Bearer"])
+def test_sign_in_asks_the_app_nothing_about_its_plain_callbacks(app, client, accounts, monkeypatch, scheme):
+    alice = accounts.member()
+    headers = {}
+    if scheme == "Bearer":
+        token = client.post("/tokens", auth=alice.auth, json={}).json["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+    asked = []
+    ask_the_app = app.ensure_sync
+    monkeypatch.setattr(app, "ensure_sync", lambda func: asked.append(func.__name__) or ask_the_app(func))
+    response = client.get("/users/me", auth=None if headers else alice.auth, headers=headers)
+    assert response.status_code == 200
+    # Flask's own dispatch still asks about the view; Flask-HTTPAuth's callbacks never do.
+    assert asked and not {"verify_password", "verify_token", "default_get_password"} & set(asked)
+
+
+@pytest.mark.parametrize("auth_class", [BasicAuth, TokenAuth])
+def test_async_sign_in_callbacks_still_get_the_apps_check(app, monkeypatch, auth_class):
+    async def async_callback():
+        return "async"
+
+    checked = []
+    monkeypatch.setattr(app, "async_to_sync", lambda func: checked.append(func) or func)
+    with app.app_context():
+        assert auth_class().ensure_sync(async_callback) is async_callback
+    assert checked == [async_callback]
