@@ -1,7 +1,6 @@
 """/boards/<id>/comments and /comments/<id>: what people say about a board, oldest first."""
 
 from flask import url_for
-from flask.views import MethodView
 from flask_smorest import abort
 
 from auth import require_owner
@@ -29,80 +28,81 @@ def create_comment_blueprint(mysql, auth):
     blp = ApiBlueprint("comments", __name__, description="Comments on boards, oldest first.")
     auth.require_for(blp)
 
-    def get_comment(comment_id):
+    def get_comment_or_404(comment_id):
         """The comment with this id (404), with its board's author."""
         return mysql.fetch_one_or_404(COMMENT_BY_ID, "No such comment.", id=comment_id)
 
     # GET /boards/<id>/comments: a board's comments, oldest first; POST: write one.
-    @blp.route("/boards/<int:board_id>/comments")
-    class BoardComments(MethodView):
-        @blp.doc(operationId="listComments")
-        @blp.keyset_list(CommentPageArgs, CommentOut, errors=[404])
-        def get(self, page, board_id):
-            """A board's comments, oldest first (404 when there is no such board)."""
-            return fetch_page(mysql, COMMENTS_PAGE_BY_BOARD, page, AFTER, board_id=board_id,
-                              parent=(BOARD_BY_ID, "No such board.", board_id))
+    @blp.route("/boards/<int:board_id>/comments", methods=["GET"])
+    @blp.doc(operationId="listComments")
+    @blp.keyset_list(CommentPageArgs, CommentOut, errors=[404])
+    def list_comments(page, board_id):
+        """A board's comments, oldest first (404 when there is no such board)."""
+        return fetch_page(mysql, COMMENTS_PAGE_BY_BOARD, page, AFTER, board_id=board_id,
+                          parent=(BOARD_BY_ID, "No such board.", board_id))
 
-        @blp.doc(operationId="createComment")
-        @blp.arguments(CommentIn())
-        @blp.response(201, CommentOut, headers=LOCATION_HEADER)
-        @documented_errors(blp, 404, 409)
-        def post(self, new_comment, board_id):
-            """Comment on a board; the author is the signed-in user."""
-            me = auth.current_user()
-            now = utc_now()
+    @blp.route("/boards/<int:board_id>/comments", methods=["POST"])
+    @blp.doc(operationId="createComment")
+    @blp.arguments(CommentIn())
+    @blp.response(201, CommentOut, headers=LOCATION_HEADER)
+    @documented_errors(blp, 404, 409)
+    def create_comment(new_comment, board_id):
+        """Comment on a board; the author is the signed-in user."""
+        me = auth.current_user()
+        now = utc_now()
 
-            def write():
-                # The board's row first: it is locked, counted, and found (or 404) at once.
-                if not mysql.execute(ADD_COMMENT_COUNT, id=board_id).rowcount:
-                    abort(404, message="No such board.")
-                return mysql.execute(INSERT_COMMENT, board_id=board_id, user_id=me["id"],
-                                     content=new_comment["content"], now=now).lastrowid
+        def write():
+            # The board's row first: it is locked, counted, and found (or 404) at once.
+            if not mysql.execute(ADD_COMMENT_COUNT, id=board_id).rowcount:
+                abort(404, message="No such board.")
+            return mysql.execute(INSERT_COMMENT, board_id=board_id, user_id=me["id"],
+                                 content=new_comment["content"], now=now).lastrowid
 
-            comment_id = mysql.in_transaction(write)
-            comment = {"id": comment_id, "board_id": board_id, **new_comment, "user_id": me["id"],
-                       "author": me["name"], "created_at": now, "updated_at": now}
-            return comment, {"Location": url_for("comments.Comment", comment_id=comment_id)}
+        comment_id = mysql.in_transaction(write)
+        comment = {"id": comment_id, "board_id": board_id, **new_comment, "user_id": me["id"],
+                   "author": me["name"], "created_at": now, "updated_at": now}
+        return comment, {"Location": url_for("comments.get_comment", comment_id=comment_id)}
 
     # GET, PATCH, DELETE /comments/<id>
-    @blp.route("/comments/<int:comment_id>")
-    class Comment(MethodView):
-        @blp.doc(operationId="getComment")
-        @blp.response(200, CommentOut, headers=ETAG_HEADER)
-        @documented_errors(blp, 404)
-        def get(self, comment_id):
-            """One comment, with its ETag."""
-            comment = get_comment(comment_id)
-            return comment, etag_header(comment)
+    @blp.route("/comments/<int:comment_id>", methods=["GET"])
+    @blp.doc(operationId="getComment")
+    @blp.response(200, CommentOut, headers=ETAG_HEADER)
+    @documented_errors(blp, 404)
+    def get_comment(comment_id):
+        """One comment, with its ETag."""
+        comment = get_comment_or_404(comment_id)
+        return comment, etag_header(comment)
 
-        @blp.doc(operationId="updateComment", parameters=[IF_MATCH_PARAMETER])
-        @blp.arguments(CommentIn())
-        @blp.response(200, CommentOut)
-        @documented_errors(blp, 403, 404, 412)
-        def patch(self, changes, comment_id):
-            """Change a comment's content: its author or an admin."""
-            comment = get_comment(comment_id)
-            require_owner(auth.current_user(), comment["user_id"])
-            now = utc_now()
-            write_if_match(mysql, UPDATE_COMMENT, comment, id=comment_id, content=changes["content"], now=now)
-            return {**comment, **changes, "updated_at": now}
+    @blp.route("/comments/<int:comment_id>", methods=["PATCH"])
+    @blp.doc(operationId="updateComment", parameters=[IF_MATCH_PARAMETER])
+    @blp.arguments(CommentIn())
+    @blp.response(200, CommentOut)
+    @documented_errors(blp, 403, 404, 412)
+    def update_comment(changes, comment_id):
+        """Change a comment's content: its author or an admin."""
+        comment = get_comment_or_404(comment_id)
+        require_owner(auth.current_user(), comment["user_id"])
+        now = utc_now()
+        write_if_match(mysql, UPDATE_COMMENT, comment, id=comment_id, content=changes["content"], now=now)
+        return {**comment, **changes, "updated_at": now}
 
-        @blp.doc(operationId="deleteComment", parameters=[IF_MATCH_PARAMETER])
-        @blp.response(204)
-        @documented_errors(blp, 403, 404, 409, 412)
-        def delete(self, comment_id):
-            """Delete a comment: its author, the board's author or an admin."""
-            comment = get_comment(comment_id)
-            me = auth.current_user()
-            if me["id"] != comment["board_author_id"]:
-                require_owner(me, comment["user_id"])
+    @blp.route("/comments/<int:comment_id>", methods=["DELETE"])
+    @blp.doc(operationId="deleteComment", parameters=[IF_MATCH_PARAMETER])
+    @blp.response(204)
+    @documented_errors(blp, 403, 404, 409, 412)
+    def delete_comment(comment_id):
+        """Delete a comment: its author, the board's author or an admin."""
+        comment = get_comment_or_404(comment_id)
+        me = auth.current_user()
+        if me["id"] != comment["board_author_id"]:
+            require_owner(me, comment["user_id"])
 
-            def delete():
-                # The board's row first, as when writing a comment; a comment deleted or
-                # changed meanwhile ends in 404 or 412, which rolls the count back too.
-                mysql.execute(SUBTRACT_COMMENT_COUNT, id=comment["board_id"])
-                write_if_match(mysql, DELETE_COMMENT, comment, id=comment_id)
+        def delete():
+            # The board's row first, as when writing a comment; a comment deleted or
+            # changed meanwhile ends in 404 or 412, which rolls the count back too.
+            mysql.execute(SUBTRACT_COMMENT_COUNT, id=comment["board_id"])
+            write_if_match(mysql, DELETE_COMMENT, comment, id=comment_id)
 
-            mysql.in_transaction(delete)
+        mysql.in_transaction(delete)
 
     return blp

@@ -1,6 +1,5 @@
 """/feed: the boards of the people I follow, newest first."""
 
-from flask.views import MethodView
 
 from core.db import load_sql
 from core.framework import ApiBlueprint
@@ -25,13 +24,12 @@ def create_feed_blueprint(mysql, auth):
         return FEED_PAGE_BY_FOLLOWS if me["following_count"] <= FEED_FOLLOWS_DRIVEN_UP_TO else FEED_PAGE_BY_BOARDS
 
     # GET /feed
-    @blp.route("/feed")
-    class Feed(MethodView):
-        @blp.doc(operationId="getFeed")
-        @blp.keyset_list(PageArgs, BoardOut)
-        def get(self, page):
-            """The boards of the people you follow, newest first ([] when you follow nobody)."""
-            me = auth.current_user()
-            return fetch_page(mysql, feed_query(me), page, me=me["id"])
+    @blp.route("/feed", methods=["GET"])
+    @blp.doc(operationId="getFeed")
+    @blp.keyset_list(PageArgs, BoardOut)
+    def get_feed(page):
+        """The boards of the people you follow, newest first ([] when you follow nobody)."""
+        me = auth.current_user()
+        return fetch_page(mysql, feed_query(me), page, me=me["id"])
 
     return blp

@@ -1,6 +1,5 @@
 """/users/<id>/follow, /users/<id>/followers, /users/<id>/following: who follows whom."""
 
-from flask.views import MethodView
 from flask_smorest import abort
 
 from auth import shown_to
@@ -46,60 +45,58 @@ def create_follow_blueprint(mysql, auth):
         return [shown_to(me, person) for person in people], headers
 
     # POST /users/<id>/follow: follow someone; DELETE: stop following them.
-    @blp.route("/follow")
-    class Follow(MethodView):
-        @blp.doc(operationId="followUser")
-        @blp.response(201, UserOut, description="You now follow them: the user you follow.")
-        @blp.alt_response(200, schema=UserOut, description="You already followed them: the user.")
-        @documented_errors(blp, 404, 409, 422)
-        def post(self, user_id):
-            """Follow a user: 201 when you start, 200 when you already did; nobody follows themself (422)."""
-            me = auth.current_user()
-            if user_id == me["id"]:
-                abort(422, message="Nobody follows themself.")
-            pair = {"follower_id": me["id"], "followee_id": user_id}
+    @blp.route("/follow", methods=["POST"])
+    @blp.doc(operationId="followUser")
+    @blp.response(201, UserOut, description="You now follow them: the user you follow.")
+    @blp.alt_response(200, schema=UserOut, description="You already followed them: the user.")
+    @documented_errors(blp, 404, 409, 422)
+    def follow_user(user_id):
+        """Follow a user: 201 when you start, 200 when you already did; nobody follows themself (422)."""
+        me = auth.current_user()
+        if user_id == me["id"]:
+            abort(422, message="Nobody follows themself.")
+        pair = {"follower_id": me["id"], "followee_id": user_id}
 
-            def follow():
-                user = lock_pair(me, user_id)
-                started = mysql.execute(INSERT_FOLLOW, **pair, now=utc_now()).rowcount
-                if started:
-                    mysql.execute(ADD_FOLLOW_COUNTS, **pair)
-                return user, started
+        def follow():
+            user = lock_pair(me, user_id)
+            started = mysql.execute(INSERT_FOLLOW, **pair, now=utc_now()).rowcount
+            if started:
+                mysql.execute(ADD_FOLLOW_COUNTS, **pair)
+            return user, started
 
-            user, started = mysql.in_transaction(follow)
-            return shown_to(me, user), 201 if started else 200
+        user, started = mysql.in_transaction(follow)
+        return shown_to(me, user), 201 if started else 200
 
-        @blp.doc(operationId="unfollowUser")
-        @blp.response(204)
-        @documented_errors(blp, 404, 409)
-        def delete(self, user_id):
-            """Stop following a user (204 whether or not you did)."""
-            me = auth.current_user()
-            pair = {"follower_id": me["id"], "followee_id": user_id}
+    @blp.route("/follow", methods=["DELETE"])
+    @blp.doc(operationId="unfollowUser")
+    @blp.response(204)
+    @documented_errors(blp, 404, 409)
+    def unfollow_user(user_id):
+        """Stop following a user (204 whether or not you did)."""
+        me = auth.current_user()
+        pair = {"follower_id": me["id"], "followee_id": user_id}
 
-            def unfollow():
-                lock_pair(me, user_id)
-                if mysql.execute(DELETE_FOLLOW, **pair).rowcount:
-                    mysql.execute(SUBTRACT_FOLLOW_COUNTS, **pair)
+        def unfollow():
+            lock_pair(me, user_id)
+            if mysql.execute(DELETE_FOLLOW, **pair).rowcount:
+                mysql.execute(SUBTRACT_FOLLOW_COUNTS, **pair)
 
-            mysql.in_transaction(unfollow)
+        mysql.in_transaction(unfollow)
 
     # GET /users/<id>/followers
-    @blp.route("/followers")
-    class Followers(MethodView):
-        @blp.doc(operationId="listFollowers")
-        @blp.keyset_list(PageArgs, UserOut, errors=[404])
-        def get(self, page, user_id):
-            """The people who follow a user, most recent follow first."""
-            return people_page(FOLLOWERS_PAGE, page, user_id)
+    @blp.route("/followers", methods=["GET"])
+    @blp.doc(operationId="listFollowers")
+    @blp.keyset_list(PageArgs, UserOut, errors=[404])
+    def list_followers(page, user_id):
+        """The people who follow a user, most recent follow first."""
+        return people_page(FOLLOWERS_PAGE, page, user_id)
 
     # GET /users/<id>/following
-    @blp.route("/following")
-    class Following(MethodView):
-        @blp.doc(operationId="listFollowing")
-        @blp.keyset_list(PageArgs, UserOut, errors=[404])
-        def get(self, page, user_id):
-            """The people a user follows, most recent follow first."""
-            return people_page(FOLLOWING_PAGE, page, user_id)
+    @blp.route("/following", methods=["GET"])
+    @blp.doc(operationId="listFollowing")
+    @blp.keyset_list(PageArgs, UserOut, errors=[404])
+    def list_following(page, user_id):
+        """The people a user follows, most recent follow first."""
+        return people_page(FOLLOWING_PAGE, page, user_id)
 
     return blp

@@ -1,6 +1,5 @@
 """/profiles/<name> and /users/<id>/boards: a person's page, their counts and their boards."""
 
-from flask.views import MethodView
 
 from core.db import load_sql
 from core.errors import documented_errors
@@ -18,26 +17,24 @@ def create_profile_blueprint(mysql, auth):
     auth.require_for(blp)
 
     # GET /profiles/<name>: a user by name, with their counts. `path` lets a name hold a "/".
-    @blp.route("/profiles/<path:name>")
-    class Profile(MethodView):
-        @blp.doc(operationId="getProfile")
-        @blp.response(200, ProfileOut)
-        @documented_errors(blp, 404)
-        def get(self, name):
-            """A user's profile by name (URL-encoded; any case and accents, as names are unique)."""
-            profile = mysql.fetch_one_or_404(PROFILE_BY_NAME, "Nobody has that name.",
-                                             name=name.strip(), me=auth.current_user()["id"])
-            # MySQL's EXISTS is 0 or 1; JSON wants false or true.
-            return {**profile, "followed_by_me": bool(profile["followed_by_me"])}
+    @blp.route("/profiles/<path:name>", methods=["GET"])
+    @blp.doc(operationId="getProfile")
+    @blp.response(200, ProfileOut)
+    @documented_errors(blp, 404)
+    def get_profile(name):
+        """A user's profile by name (URL-encoded; any case and accents, as names are unique)."""
+        profile = mysql.fetch_one_or_404(PROFILE_BY_NAME, "Nobody has that name.",
+                                         name=name.strip(), me=auth.current_user()["id"])
+        # MySQL's EXISTS is 0 or 1; JSON wants false or true.
+        return {**profile, "followed_by_me": bool(profile["followed_by_me"])}
 
     # GET /users/<id>/boards: one author's boards, as GET /boards?user_id= but 404 for nobody.
-    @blp.route("/users/<int:user_id>/boards")
-    class UserBoards(MethodView):
-        @blp.doc(operationId="listUserBoards")
-        @blp.keyset_list(PageArgs, BoardOut, errors=[404])
-        def get(self, page, user_id):
-            """One user's boards, newest first (404 when there is no such user)."""
-            return fetch_page(mysql, BOARDS_PAGE_BY_AUTHOR, page, user_id=user_id,
-                              parent=(USER_BY_ID, "No such user.", user_id))
+    @blp.route("/users/<int:user_id>/boards", methods=["GET"])
+    @blp.doc(operationId="listUserBoards")
+    @blp.keyset_list(PageArgs, BoardOut, errors=[404])
+    def list_user_boards(page, user_id):
+        """One user's boards, newest first (404 when there is no such user)."""
+        return fetch_page(mysql, BOARDS_PAGE_BY_AUTHOR, page, user_id=user_id,
+                          parent=(USER_BY_ID, "No such user.", user_id))
 
     return blp

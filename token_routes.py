@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from flask.views import MethodView
 from flask_smorest import abort
 
 from auth import current_token_id, new_token
@@ -36,81 +35,80 @@ def create_token_blueprint(mysql, auth):
                     description="Bearer tokens: sign in once with the password, log out, log out everywhere.")
 
     # POST /tokens: sign in for a token; GET /tokens: my live tokens; DELETE /tokens: all of them.
-    @blp.route("")
-    class Tokens(MethodView):
-        @blp.doc(operationId="createToken", security=BASIC_ONLY)
-        @auth.basic_only
-        @blp.arguments(TokenCreate(), required=False)
-        @blp.response(201, NewToken, headers=NO_STORE_HEADER)
-        @documented_errors(blp, 429)
-        def post(self, new):
-            """Sign in with email and password (HTTP Basic only, not a token) for a token.
+    @blp.route("", methods=["GET"])
+    @blp.doc(operationId="listTokens")
+    @auth.login_required
+    @blp.response(200, TokenOut(many=True))
+    def list_tokens():
+        """Your live tokens, newest first (at most 10, so not paginated); never the tokens themselves."""
+        tokens = mysql.fetch_all(LIVE_TOKENS, user_id=auth.current_user()["id"], now=utc_now())
+        current = current_token_id()
+        return [{**token, "current": token["id"] == current} for token in tokens]
 
-            The token is shown this once. A user holds at most 10 live tokens: a new one
-            deletes the oldest, and the user's expired tokens are deleted with it.
-            """
-            me = auth.current_user()
-            token, token_hash = new_token()
+    @blp.route("", methods=["POST"])
+    @blp.doc(operationId="createToken", security=BASIC_ONLY)
+    @auth.basic_only
+    @blp.arguments(TokenCreate(), required=False)
+    @blp.response(201, NewToken, headers=NO_STORE_HEADER)
+    @documented_errors(blp, 429)
+    def create_token(new):
+        """Sign in with email and password (HTTP Basic only, not a token) for a token.
 
-            def mint():
-                # The user's row first: mints for one user run one after the other.
-                mysql.fetch_one(LOCK_USER, user_id=me["id"])
-                now = utc_now()
-                expires_at = now + timedelta(seconds=new["expires_in"])
-                token_id = mysql.execute(INSERT_TOKEN, user_id=me["id"], token_hash=token_hash,
-                                         now=now, expires_at=expires_at).lastrowid
-                mysql.execute(PRUNE_TOKENS, user_id=me["id"], now=now, limit=LIVE_TOKEN_LIMIT)
-                return token_id, expires_at
+        The token is shown this once. A user holds at most 10 live tokens: a new one
+        deletes the oldest, and the user's expired tokens are deleted with it.
+        """
+        me = auth.current_user()
+        token, token_hash = new_token()
 
-            token_id, expires_at = mysql.in_transaction(mint)
-            return ({"token": token, "id": token_id, "expires_at": expires_at, "user": me},
-                    {"Cache-Control": "no-store"})
+        def mint():
+            # The user's row first: mints for one user run one after the other.
+            mysql.fetch_one(LOCK_USER, user_id=me["id"])
+            now = utc_now()
+            expires_at = now + timedelta(seconds=new["expires_in"])
+            token_id = mysql.execute(INSERT_TOKEN, user_id=me["id"], token_hash=token_hash,
+                                     now=now, expires_at=expires_at).lastrowid
+            mysql.execute(PRUNE_TOKENS, user_id=me["id"], now=now, limit=LIVE_TOKEN_LIMIT)
+            return token_id, expires_at
 
-        @blp.doc(operationId="listTokens")
-        @auth.login_required
-        @blp.response(200, TokenOut(many=True))
-        def get(self):
-            """Your live tokens, newest first (at most 10, so not paginated); never the tokens themselves."""
-            tokens = mysql.fetch_all(LIVE_TOKENS, user_id=auth.current_user()["id"], now=utc_now())
-            current = current_token_id()
-            return [{**token, "current": token["id"] == current} for token in tokens]
+        token_id, expires_at = mysql.in_transaction(mint)
+        return ({"token": token, "id": token_id, "expires_at": expires_at, "user": me},
+                {"Cache-Control": "no-store"})
 
-        @blp.doc(operationId="deleteAllTokens")
-        @auth.login_required
-        @blp.response(204)
-        def delete(self):
-            """Log out everywhere: every token of yours stops working, the one sent included."""
-            mysql.execute(DELETE_USER_TOKENS, user_id=auth.current_user()["id"])
+    @blp.route("", methods=["DELETE"])
+    @blp.doc(operationId="deleteAllTokens")
+    @auth.login_required
+    @blp.response(204)
+    def delete_all_tokens():
+        """Log out everywhere: every token of yours stops working, the one sent included."""
+        mysql.execute(DELETE_USER_TOKENS, user_id=auth.current_user()["id"])
 
     # DELETE /tokens/current: log out.
-    @blp.route("/current")
-    class CurrentToken(MethodView):
-        @blp.doc(operationId="deleteCurrentToken", security=TOKEN_ONLY)
-        @auth.token_only
-        @blp.response(204)
-        def delete(self):
-            """Log out: the token this request is sent with stops working.
+    @blp.route("/current", methods=["DELETE"])
+    @blp.doc(operationId="deleteCurrentToken", security=TOKEN_ONLY)
+    @auth.token_only
+    @blp.response(204)
+    def delete_current_token():
+        """Log out: the token this request is sent with stops working.
 
-            It takes a token only: sent with the password (HTTP Basic), which names no token,
-            it answers 401 with WWW-Authenticate: Bearer and deletes nothing.
-            """
-            mysql.execute(DELETE_TOKEN, id=current_token_id(), user_id=auth.current_user()["id"])
+        It takes a token only: sent with the password (HTTP Basic), which names no token,
+        it answers 401 with WWW-Authenticate: Bearer and deletes nothing.
+        """
+        mysql.execute(DELETE_TOKEN, id=current_token_id(), user_id=auth.current_user()["id"])
 
     # DELETE /tokens/<id>: revoke one token.
-    @blp.route("/<int:token_id>")
-    class Token(MethodView):
-        @blp.doc(operationId="deleteToken")
-        @auth.login_required
-        @blp.response(204)
-        @documented_errors(blp, 404)
-        def delete(self, token_id):
-            """Revoke one of your tokens; an admin, anyone's.
+    @blp.route("/<int:token_id>", methods=["DELETE"])
+    @blp.doc(operationId="deleteToken")
+    @auth.login_required
+    @blp.response(204)
+    @documented_errors(blp, 404)
+    def delete_token(token_id):
+        """Revoke one of your tokens; an admin, anyone's.
 
-            Another member's token answers 404, as one that does not exist: tokens are private.
-            """
-            me = auth.current_user()
-            owner_id = None if me["role"] == "admin" else me["id"]
-            if not mysql.execute(DELETE_TOKEN, id=token_id, user_id=owner_id).rowcount:
-                abort(404, message="No such token.")
+        Another member's token answers 404, as one that does not exist: tokens are private.
+        """
+        me = auth.current_user()
+        owner_id = None if me["role"] == "admin" else me["id"]
+        if not mysql.execute(DELETE_TOKEN, id=token_id, user_id=owner_id).rowcount:
+            abort(404, message="No such token.")
 
     return blp

@@ -1,7 +1,6 @@
 """/users: sign up, read, change and delete accounts."""
 
 from flask import url_for
-from flask.views import MethodView
 from flask_smorest import abort
 
 from auth import hash_password, require_owner, shown_to
@@ -33,14 +32,14 @@ LOCATION_HEADER = {"Location": {"description": "The new user's URL.", "schema": 
 def create_user_blueprint(mysql, auth):
     blp = ApiBlueprint("users", __name__, url_prefix="/users", description="Accounts.")
 
-    def get_user(user_id):
+    def get_user_or_404(user_id):
         """The user with this id (404)."""
         return mysql.fetch_one_or_404(USER_BY_ID, "No such user.", id=user_id)
 
     def change_user(user_id, changes):
         """Apply a PUT or PATCH for the user themself or an admin; return the new user."""
         me = auth.current_user()
-        user = get_user(user_id)
+        user = get_user_or_404(user_id)
         require_owner(me, user["id"])
         if "role" in changes and me["role"] != "admin":
             abort(403, message="Only admins may change roles.")
@@ -60,103 +59,104 @@ def create_user_blueprint(mysql, auth):
         return shown_to(me, {**user, **changes, "updated_at": now})
 
     # POST /users: sign up; GET /users: list users, newest first.
-    @blp.route("")
-    class Users(MethodView):
-        @blp.doc(operationId="createUser", security=[])
-        @blp.arguments(UserCreate())
-        @blp.response(201, UserOut, headers=LOCATION_HEADER)
-        @documented_errors(blp, 409)
-        def post(self, new_user):
-            """Sign up: create a member account."""
-            now = utc_now()
-            insert = mysql.execute(
-                INSERT_USER,
-                name=new_user["name"],
-                email=new_user["email"],
-                password_hash=hash_password(new_user["password"]),
-                role="member",
-                now=now,
-            )
-            user = {"id": insert.lastrowid, "name": new_user["name"], "email": new_user["email"],
-                    "role": "member", "created_at": now, "updated_at": now}
-            return user, {"Location": url_for("users.User", user_id=user["id"])}
+    @blp.route("", methods=["GET"])
+    @blp.doc(operationId="listUsers")
+    @auth.login_required
+    @blp.keyset_list(PageArgs, UserOut)
+    def list_users(page):
+        """List users, newest first (emails only where you may see them)."""
+        me = auth.current_user()
+        users, headers = fetch_page(mysql, USERS_PAGE, page)
+        return [shown_to(me, user) for user in users], headers
 
-        @blp.doc(operationId="listUsers")
-        @auth.login_required
-        @blp.keyset_list(PageArgs, UserOut)
-        def get(self, page):
-            """List users, newest first (emails only where you may see them)."""
-            me = auth.current_user()
-            users, headers = fetch_page(mysql, USERS_PAGE, page)
-            return [shown_to(me, user) for user in users], headers
+    @blp.route("", methods=["POST"])
+    @blp.doc(operationId="createUser", security=[])
+    @blp.arguments(UserCreate())
+    @blp.response(201, UserOut, headers=LOCATION_HEADER)
+    @documented_errors(blp, 409)
+    def create_user(new_user):
+        """Sign up: create a member account."""
+        now = utc_now()
+        insert = mysql.execute(
+            INSERT_USER,
+            name=new_user["name"],
+            email=new_user["email"],
+            password_hash=hash_password(new_user["password"]),
+            role="member",
+            now=now,
+        )
+        user = {"id": insert.lastrowid, "name": new_user["name"], "email": new_user["email"],
+                "role": "member", "created_at": now, "updated_at": now}
+        return user, {"Location": url_for("users.get_user", user_id=user["id"])}
 
     # GET /users/me: the signed-in user.
-    @blp.route("/me")
-    class Me(MethodView):
-        @blp.doc(operationId="getMe")
-        @auth.login_required
-        @blp.response(200, UserOut, headers=ETAG_HEADER)
-        def get(self):
-            """The signed-in user, email included."""
-            me = auth.current_user()
-            return me, etag_header(me)
+    @blp.route("/me", methods=["GET"])
+    @blp.doc(operationId="getMe")
+    @auth.login_required
+    @blp.response(200, UserOut, headers=ETAG_HEADER)
+    def get_me():
+        """The signed-in user, email included."""
+        me = auth.current_user()
+        return me, etag_header(me)
 
     # GET, PUT, PATCH, DELETE /users/<id>
-    @blp.route("/<int:user_id>")
-    class User(MethodView):
-        @blp.doc(operationId="getUser")
-        @auth.login_required
-        @blp.response(200, UserOut, headers=ETAG_HEADER)
-        @documented_errors(blp, 404)
-        def get(self, user_id):
-            """One user, with its ETag."""
-            user = get_user(user_id)
-            return shown_to(auth.current_user(), user), etag_header(user)
+    @blp.route("/<int:user_id>", methods=["GET"])
+    @blp.doc(operationId="getUser")
+    @auth.login_required
+    @blp.response(200, UserOut, headers=ETAG_HEADER)
+    @documented_errors(blp, 404)
+    def get_user(user_id):
+        """One user, with its ETag."""
+        user = get_user_or_404(user_id)
+        return shown_to(auth.current_user(), user), etag_header(user)
 
-        @blp.doc(operationId="replaceUser", parameters=[IF_MATCH_PARAMETER])
-        @auth.login_required
-        @blp.arguments(UserUpdate())
-        @blp.response(200, UserOut)
-        @documented_errors(blp, 403, 404, 409, 412)
-        def put(self, changes, user_id):
-            """Replace name and email (and optionally the password): the user or an admin."""
-            return change_user(user_id, changes)
+    @blp.route("/<int:user_id>", methods=["PUT"])
+    @blp.doc(operationId="replaceUser", parameters=[IF_MATCH_PARAMETER])
+    @auth.login_required
+    @blp.arguments(UserUpdate())
+    @blp.response(200, UserOut)
+    @documented_errors(blp, 403, 404, 409, 412)
+    def replace_user(changes, user_id):
+        """Replace name and email (and optionally the password): the user or an admin."""
+        return change_user(user_id, changes)
 
-        @blp.doc(operationId="updateUser", parameters=[IF_MATCH_PARAMETER])
-        @auth.login_required
-        @blp.arguments(UserPatch())
-        @blp.response(200, UserOut)
-        @documented_errors(blp, 403, 404, 409, 412)
-        def patch(self, changes, user_id):
-            """Change some of name, email, password; role by admins only."""
-            return change_user(user_id, changes)
+    @blp.route("/<int:user_id>", methods=["PATCH"])
+    @blp.doc(operationId="updateUser", parameters=[IF_MATCH_PARAMETER])
+    @auth.login_required
+    @blp.arguments(UserPatch())
+    @blp.response(200, UserOut)
+    @documented_errors(blp, 403, 404, 409, 412)
+    def update_user(changes, user_id):
+        """Change some of name, email, password; role by admins only."""
+        return change_user(user_id, changes)
 
-        @blp.doc(operationId="deleteUser", parameters=[IF_MATCH_PARAMETER])
-        @auth.login_required
-        @blp.response(204)
-        @documented_errors(blp, 403, 404, 412)
-        def delete(self, user_id):
-            """Delete the account and all its boards: the user or an admin."""
-            user = get_user(user_id)
-            require_owner(auth.current_user(), user["id"])
+    @blp.route("/<int:user_id>", methods=["DELETE"])
+    @blp.doc(operationId="deleteUser", parameters=[IF_MATCH_PARAMETER])
+    @auth.login_required
+    @blp.response(204)
+    @documented_errors(blp, 403, 404, 412)
+    def delete_user(user_id):
+        """Delete the account and all its boards: the user or an admin."""
+        user = get_user_or_404(user_id)
+        require_owner(auth.current_user(), user["id"])
 
-            def delete_account():
-                """One transaction: the counts the cascade would leave wrong, then the DELETE.
+        def delete_account():
+            """One transaction: the counts the cascade would leave wrong, then the DELETE.
 
-                The rows are locked in the order other writers take them (the boards it
-                commented on, its comments, then its own row), so that nobody comments as
-                it, deletes one of its comments, follows or unfollows it between counting
-                and deleting. Its own boards and their counts go with it.
-                """
-                mysql.fetch_all(LOCK_COMMENTED_BOARDS_FOR_DELETE, id=user_id)
-                mysql.fetch_one(LOCK_COMMENTS_FOR_DELETE, id=user_id)
-                if mysql.fetch_one(LOCK_USER_FOR_DELETE, id=user_id) is None:
-                    abort(404, message="The resource was deleted meanwhile.")
-                mysql.execute(UNCOUNT_COMMENTS_OF_DELETED, id=user_id)
-                mysql.execute(UNCOUNT_FOLLOWEES_OF_DELETED, id=user_id)
-                mysql.execute(UNCOUNT_FOLLOWERS_OF_DELETED, id=user_id)
-                write_if_match(mysql, DELETE_USER, user, id=user_id)
+            The rows are locked in the order other writers take them (the boards it
+            commented on, its comments, then its own row), so that nobody comments as
+            it, deletes one of its comments, follows or unfollows it between counting
+            and deleting. Its own boards and their counts go with it.
+            """
+            mysql.fetch_all(LOCK_COMMENTED_BOARDS_FOR_DELETE, id=user_id)
+            mysql.fetch_one(LOCK_COMMENTS_FOR_DELETE, id=user_id)
+            if mysql.fetch_one(LOCK_USER_FOR_DELETE, id=user_id) is None:
+                abort(404, message="The resource was deleted meanwhile.")
+            mysql.execute(UNCOUNT_COMMENTS_OF_DELETED, id=user_id)
+            mysql.execute(UNCOUNT_FOLLOWEES_OF_DELETED, id=user_id)
+            mysql.execute(UNCOUNT_FOLLOWERS_OF_DELETED, id=user_id)
+            write_if_match(mysql, DELETE_USER, user, id=user_id)
 
-            mysql.in_transaction(delete_account)
+        mysql.in_transaction(delete_account)
 
     return blp
