@@ -5,7 +5,7 @@ from flask_smorest import abort
 
 from auth import load_signed_in_read, require_owner
 from core.db import load_sql, utc_now
-from core.errors import documented_errors
+from core.errors import error_responses
 from core.etags import ETAG_HEADER, IF_MATCH_PARAMETER, etag_header, write_if_match
 from core.framework import ApiBlueprint
 from core.pagination import fetch_page
@@ -68,9 +68,8 @@ def create_board_blueprint(mysql, auth):
 
     # GET, PUT, PATCH, DELETE /boards/<id>
     @blp.route("/<int:board_id>", methods=["GET"])
-    @blp.doc(operationId="getBoard")
+    @blp.doc(operationId="getBoard", responses=error_responses(404))
     @blp.response(200, BoardOut, headers=ETAG_HEADER)
-    @documented_errors(blp, 404)
     def get_board(board_id):
         """One board, with its ETag."""
         # The one statement signs the caller in too: every other operation here is
@@ -81,30 +80,30 @@ def create_board_blueprint(mysql, auth):
         return board, etag_header(board)
 
     @blp.route("/<int:board_id>", methods=["PUT"])
-    @blp.doc(operationId="replaceBoard", parameters=[IF_MATCH_PARAMETER])
+    @blp.doc(operationId="replaceBoard", parameters=[IF_MATCH_PARAMETER],
+             responses=error_responses(403, 404, 412))
     @auth.login_required
     @blp.arguments(BoardUpdate())
     @blp.response(200, BoardOut)
-    @documented_errors(blp, 403, 404, 412)
     def replace_board(changes, board_id):
         """Replace title and content: the author or an admin."""
         return change_board(board_id, changes)
 
     @blp.route("/<int:board_id>", methods=["PATCH"])
-    @blp.doc(operationId="updateBoard", parameters=[IF_MATCH_PARAMETER])
+    @blp.doc(operationId="updateBoard", parameters=[IF_MATCH_PARAMETER],
+             responses=error_responses(403, 404, 412))
     @auth.login_required
     @blp.arguments(BoardPatch())
     @blp.response(200, BoardOut)
-    @documented_errors(blp, 403, 404, 412)
     def update_board(changes, board_id):
         """Change the title or the content: the author or an admin."""
         return change_board(board_id, changes)
 
     @blp.route("/<int:board_id>", methods=["DELETE"])
-    @blp.doc(operationId="deleteBoard", parameters=[IF_MATCH_PARAMETER])
+    @blp.doc(operationId="deleteBoard", parameters=[IF_MATCH_PARAMETER],
+             responses=error_responses(403, 404, 412))
     @auth.login_required
     @blp.response(204)
-    @documented_errors(blp, 403, 404, 412)
     def delete_board(board_id):
         """Delete a board: the author or an admin."""
         board = get_board_or_404(board_id)

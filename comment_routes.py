@@ -5,7 +5,7 @@ from flask_smorest import abort
 
 from auth import require_owner
 from core.db import load_sql, utc_now
-from core.errors import documented_errors
+from core.errors import error_responses
 from core.etags import ETAG_HEADER, IF_MATCH_PARAMETER, etag_header, write_if_match
 from core.framework import ApiBlueprint
 from core.pagination import AFTER, fetch_page
@@ -34,18 +34,17 @@ def create_comment_blueprint(mysql, auth):
 
     # GET /boards/<id>/comments: a board's comments, oldest first; POST: write one.
     @blp.route("/boards/<int:board_id>/comments", methods=["GET"])
-    @blp.doc(operationId="listComments")
-    @blp.keyset_list(CommentPageArgs, CommentOut, errors=[404])
+    @blp.doc(operationId="listComments", responses=error_responses(404))
+    @blp.keyset_list(CommentPageArgs, CommentOut)
     def list_comments(page, board_id):
         """A board's comments, oldest first (404 when there is no such board)."""
         return fetch_page(mysql, COMMENTS_PAGE_BY_BOARD, page, AFTER, board_id=board_id,
                           parent=(BOARD_BY_ID, "No such board.", board_id))
 
     @blp.route("/boards/<int:board_id>/comments", methods=["POST"])
-    @blp.doc(operationId="createComment")
+    @blp.doc(operationId="createComment", responses=error_responses(404, 409))
     @blp.arguments(CommentIn())
     @blp.response(201, CommentOut, headers=LOCATION_HEADER)
-    @documented_errors(blp, 404, 409)
     def create_comment(new_comment, board_id):
         """Comment on a board; the author is the signed-in user."""
         me = auth.current_user()
@@ -65,19 +64,18 @@ def create_comment_blueprint(mysql, auth):
 
     # GET, PATCH, DELETE /comments/<id>
     @blp.route("/comments/<int:comment_id>", methods=["GET"])
-    @blp.doc(operationId="getComment")
+    @blp.doc(operationId="getComment", responses=error_responses(404))
     @blp.response(200, CommentOut, headers=ETAG_HEADER)
-    @documented_errors(blp, 404)
     def get_comment(comment_id):
         """One comment, with its ETag."""
         comment = get_comment_or_404(comment_id)
         return comment, etag_header(comment)
 
     @blp.route("/comments/<int:comment_id>", methods=["PATCH"])
-    @blp.doc(operationId="updateComment", parameters=[IF_MATCH_PARAMETER])
+    @blp.doc(operationId="updateComment", parameters=[IF_MATCH_PARAMETER],
+             responses=error_responses(403, 404, 412))
     @blp.arguments(CommentIn())
     @blp.response(200, CommentOut)
-    @documented_errors(blp, 403, 404, 412)
     def update_comment(changes, comment_id):
         """Change a comment's content: its author or an admin."""
         comment = get_comment_or_404(comment_id)
@@ -87,9 +85,9 @@ def create_comment_blueprint(mysql, auth):
         return {**comment, **changes, "updated_at": now}
 
     @blp.route("/comments/<int:comment_id>", methods=["DELETE"])
-    @blp.doc(operationId="deleteComment", parameters=[IF_MATCH_PARAMETER])
+    @blp.doc(operationId="deleteComment", parameters=[IF_MATCH_PARAMETER],
+             responses=error_responses(403, 404, 409, 412))
     @blp.response(204)
-    @documented_errors(blp, 403, 404, 409, 412)
     def delete_comment(comment_id):
         """Delete a comment: its author, the board's author or an admin."""
         comment = get_comment_or_404(comment_id)

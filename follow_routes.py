@@ -4,7 +4,7 @@ from flask_smorest import abort
 
 from auth import shown_to
 from core.db import load_sql, utc_now
-from core.errors import documented_errors
+from core.errors import error_responses
 from core.framework import ApiBlueprint
 from core.pagination import fetch_page
 from schemas import PageArgs, UserOut
@@ -46,10 +46,9 @@ def create_follow_blueprint(mysql, auth):
 
     # POST /users/<id>/follow: follow someone; DELETE: stop following them.
     @blp.route("/follow", methods=["POST"])
-    @blp.doc(operationId="followUser")
+    @blp.doc(operationId="followUser", responses=error_responses(404, 409, 422))
     @blp.response(201, UserOut, description="You now follow them: the user you follow.")
     @blp.alt_response(200, schema=UserOut, description="You already followed them: the user.")
-    @documented_errors(blp, 404, 409, 422)
     def follow_user(user_id):
         """Follow a user: 201 when you start, 200 when you already did; nobody follows themself (422)."""
         me = auth.current_user()
@@ -68,9 +67,8 @@ def create_follow_blueprint(mysql, auth):
         return shown_to(me, user), 201 if started else 200
 
     @blp.route("/follow", methods=["DELETE"])
-    @blp.doc(operationId="unfollowUser")
+    @blp.doc(operationId="unfollowUser", responses=error_responses(404, 409))
     @blp.response(204)
-    @documented_errors(blp, 404, 409)
     def unfollow_user(user_id):
         """Stop following a user (204 whether or not you did)."""
         me = auth.current_user()
@@ -85,16 +83,16 @@ def create_follow_blueprint(mysql, auth):
 
     # GET /users/<id>/followers
     @blp.route("/followers", methods=["GET"])
-    @blp.doc(operationId="listFollowers")
-    @blp.keyset_list(PageArgs, UserOut, errors=[404])
+    @blp.doc(operationId="listFollowers", responses=error_responses(404))
+    @blp.keyset_list(PageArgs, UserOut)
     def list_followers(page, user_id):
         """The people who follow a user, most recent follow first."""
         return people_page(FOLLOWERS_PAGE, page, user_id)
 
     # GET /users/<id>/following
     @blp.route("/following", methods=["GET"])
-    @blp.doc(operationId="listFollowing")
-    @blp.keyset_list(PageArgs, UserOut, errors=[404])
+    @blp.doc(operationId="listFollowing", responses=error_responses(404))
+    @blp.keyset_list(PageArgs, UserOut)
     def list_following(page, user_id):
         """The people a user follows, most recent follow first."""
         return people_page(FOLLOWING_PAGE, page, user_id)

@@ -2,7 +2,7 @@
 
 
 from core.db import load_sql
-from core.errors import documented_errors
+from core.errors import error_responses
 from core.framework import ApiBlueprint
 from schemas import Health
 
@@ -14,9 +14,8 @@ def create_health_blueprint(mysql):
 
     # GET /health: 200 when the database answers, 503 (via the error handler) when not.
     @blp.route("/health", methods=["GET"])
-    @blp.doc(operationId="getHealth", security=[])
+    @blp.doc(operationId="getHealth", security=[], responses=error_responses(503))
     @blp.response(200, Health)
-    @documented_errors(blp, 503)
     def get_health():
         """Whether the service and its database answer."""
         mysql.fetch_one(PING)

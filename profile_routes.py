@@ -2,7 +2,7 @@
 
 
 from core.db import load_sql
-from core.errors import documented_errors
+from core.errors import error_responses
 from core.framework import ApiBlueprint
 from core.pagination import fetch_page
 from schemas import BoardOut, PageArgs, ProfileOut
@@ -18,9 +18,8 @@ def create_profile_blueprint(mysql, auth):
 
     # GET /profiles/<name>: a user by name, with their counts. `path` lets a name hold a "/".
     @blp.route("/profiles/<path:name>", methods=["GET"])
-    @blp.doc(operationId="getProfile")
+    @blp.doc(operationId="getProfile", responses=error_responses(404))
     @blp.response(200, ProfileOut)
-    @documented_errors(blp, 404)
     def get_profile(name):
         """A user's profile by name (URL-encoded; any case and accents, as names are unique)."""
         profile = mysql.fetch_one_or_404(PROFILE_BY_NAME, "Nobody has that name.",
@@ -30,8 +29,8 @@ def create_profile_blueprint(mysql, auth):
 
     # GET /users/<id>/boards: one author's boards, as GET /boards?user_id= but 404 for nobody.
     @blp.route("/users/<int:user_id>/boards", methods=["GET"])
-    @blp.doc(operationId="listUserBoards")
-    @blp.keyset_list(PageArgs, BoardOut, errors=[404])
+    @blp.doc(operationId="listUserBoards", responses=error_responses(404))
+    @blp.keyset_list(PageArgs, BoardOut)
     def list_user_boards(page, user_id):
         """One user's boards, newest first (404 when there is no such user)."""
         return fetch_page(mysql, BOARDS_PAGE_BY_AUTHOR, page, user_id=user_id,

@@ -6,7 +6,7 @@ from flask_smorest import abort
 
 from auth import current_token_id, new_token
 from core.db import load_sql, utc_now
-from core.errors import documented_errors
+from core.errors import error_responses
 from core.framework import ApiBlueprint
 from schemas import NewToken, TokenCreate, TokenOut
 
@@ -46,11 +46,10 @@ def create_token_blueprint(mysql, auth):
         return [{**token, "current": token["id"] == current} for token in tokens]
 
     @blp.route("", methods=["POST"])
-    @blp.doc(operationId="createToken", security=BASIC_ONLY)
+    @blp.doc(operationId="createToken", security=BASIC_ONLY, responses=error_responses(429))
     @auth.basic_only
     @blp.arguments(TokenCreate(), required=False)
     @blp.response(201, NewToken, headers=NO_STORE_HEADER)
-    @documented_errors(blp, 429)
     def create_token(new):
         """Sign in with email and password (HTTP Basic only, not a token) for a token.
 
@@ -97,10 +96,9 @@ def create_token_blueprint(mysql, auth):
 
     # DELETE /tokens/<id>: revoke one token.
     @blp.route("/<int:token_id>", methods=["DELETE"])
-    @blp.doc(operationId="deleteToken")
+    @blp.doc(operationId="deleteToken", responses=error_responses(404))
     @auth.login_required
     @blp.response(204)
-    @documented_errors(blp, 404)
     def delete_token(token_id):
         """Revoke one of your tokens; an admin, anyone's.
 

@@ -5,7 +5,7 @@ from flask_smorest import abort
 
 from auth import hash_password, require_owner, shown_to
 from core.db import load_sql, utc_now
-from core.errors import documented_errors
+from core.errors import error_responses
 from core.etags import ETAG_HEADER, IF_MATCH_PARAMETER, etag_header, write_if_match
 from core.framework import ApiBlueprint
 from core.pagination import fetch_page
@@ -70,10 +70,9 @@ def create_user_blueprint(mysql, auth):
         return [shown_to(me, user) for user in users], headers
 
     @blp.route("", methods=["POST"])
-    @blp.doc(operationId="createUser", security=[])
+    @blp.doc(operationId="createUser", security=[], responses=error_responses(409))
     @blp.arguments(UserCreate())
     @blp.response(201, UserOut, headers=LOCATION_HEADER)
-    @documented_errors(blp, 409)
     def create_user(new_user):
         """Sign up: create a member account."""
         now = utc_now()
@@ -101,40 +100,39 @@ def create_user_blueprint(mysql, auth):
 
     # GET, PUT, PATCH, DELETE /users/<id>
     @blp.route("/<int:user_id>", methods=["GET"])
-    @blp.doc(operationId="getUser")
+    @blp.doc(operationId="getUser", responses=error_responses(404))
     @auth.login_required
     @blp.response(200, UserOut, headers=ETAG_HEADER)
-    @documented_errors(blp, 404)
     def get_user(user_id):
         """One user, with its ETag."""
         user = get_user_or_404(user_id)
         return shown_to(auth.current_user(), user), etag_header(user)
 
     @blp.route("/<int:user_id>", methods=["PUT"])
-    @blp.doc(operationId="replaceUser", parameters=[IF_MATCH_PARAMETER])
+    @blp.doc(operationId="replaceUser", parameters=[IF_MATCH_PARAMETER],
+             responses=error_responses(403, 404, 409, 412))
     @auth.login_required
     @blp.arguments(UserUpdate())
     @blp.response(200, UserOut)
-    @documented_errors(blp, 403, 404, 409, 412)
     def replace_user(changes, user_id):
         """Replace name and email (and optionally the password): the user or an admin."""
         return change_user(user_id, changes)
 
     @blp.route("/<int:user_id>", methods=["PATCH"])
-    @blp.doc(operationId="updateUser", parameters=[IF_MATCH_PARAMETER])
+    @blp.doc(operationId="updateUser", parameters=[IF_MATCH_PARAMETER],
+             responses=error_responses(403, 404, 409, 412))
     @auth.login_required
     @blp.arguments(UserPatch())
     @blp.response(200, UserOut)
-    @documented_errors(blp, 403, 404, 409, 412)
     def update_user(changes, user_id):
         """Change some of name, email, password; role by admins only."""
         return change_user(user_id, changes)
 
     @blp.route("/<int:user_id>", methods=["DELETE"])
-    @blp.doc(operationId="deleteUser", parameters=[IF_MATCH_PARAMETER])
+    @blp.doc(operationId="deleteUser", parameters=[IF_MATCH_PARAMETER],
+             responses=error_responses(403, 404, 412))
     @auth.login_required
     @blp.response(204)
-    @documented_errors(blp, 403, 404, 412)
     def delete_user(user_id):
         """Delete the account and all its boards: the user or an admin."""
         user = get_user_or_404(user_id)

@@ -16,7 +16,6 @@ from flask_smorest import abort
 from webargs import missing
 from webargs.flaskparser import FlaskParser
 
-from core.errors import documented_errors
 from core.pagination import LINK_HEADER
 
 # Datetimes go to Flask's default function (an HTTP date), as with Flask's own provider;
@@ -197,13 +196,11 @@ class ApiBlueprint(flask_smorest.Blueprint):
 
     ARGUMENTS_PARSER = JsonObjectParser()
 
-    def keyset_list(self, page_args, item_schema, errors=()):
+    def keyset_list(self, page_args, item_schema):
         """A list operation: page_args loaded from the query string, 200 with a page of
-        item_schema and, while there is more, the Link to the next page (fetch_page);
-        `errors` are the other statuses it answers (404 for a list of an absent parent)."""
+        item_schema and, while there is more, the Link to the next page (fetch_page)."""
 
         def decorate(view):
-            view = documented_errors(self, *errors)(view)
             view = self.response(200, item_schema(many=True), headers=LINK_HEADER)(view)
             return self.arguments(page_args(), location="query")(view)
 
