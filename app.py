@@ -103,7 +103,7 @@ def create_app(config=None):
     init_request_log(app)
 
     mysql = PersistentMySQL(app)
-    auth = create_auth(mysql)
+    auth = create_auth(mysql, init_throttle(app))
     api = Api(app, spec_kwargs={"extra_plugins": [SignInResponses()]})
     api.register_blueprint(create_user_blueprint(mysql, auth))
     api.register_blueprint(create_board_blueprint(mysql, auth))
@@ -116,7 +116,6 @@ def create_app(config=None):
     document_partial_updates(api.spec)
     app.register_blueprint(create_page_blueprint())
     register_error_handlers(app)
-    init_throttle(app)
     register_commands(app, mysql)
     return app
 

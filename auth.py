@@ -26,7 +26,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from core.db import load_sql, utc_now
 from core.framework import PlainCallbacks
-from core.throttle import count_failed_login, one_guess_at_a_time, refuse_while_locked_out
 
 CREDENTIALS_BY_EMAIL = load_sql("users/credentials_by_email")
 USER_BY_TOKEN = load_sql("tokens/user_by_token")
@@ -141,11 +140,12 @@ class Auth(MultiAuth):
     wraps it in both once, when the route is declared, and picks one per request.
     """
 
-    def __init__(self, basic, token, mysql):
+    def __init__(self, basic, token, mysql, failed_logins):
         super().__init__(basic, token)
         self.basic = basic
         self.token = token
         self.mysql = mysql
+        self.failed_logins = failed_logins
 
     def login_required(self, f=None, role=None, optional=None):
         def protect(view):
@@ -196,7 +196,8 @@ class Auth(MultiAuth):
         else:
             scheme, credentials = self.basic, self.basic.get_auth()
             email, password = (credentials.username, credentials.password) if credentials else ("", "")
-            caller = password_sign_in(email, password, lambda email: fetch_caller(read.by_email, email=email))
+            caller = password_sign_in(email, password, lambda email: fetch_caller(read.by_email, email=email),
+                                      self.failed_logins)
         if caller is None:
             scheme.auth_error_callback(401)  # the error handlers below abort with the 401
         if all(value is None for value in read_row.values()):
@@ -258,27 +259,28 @@ def token_digest(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def password_sign_in(email, password, fetch_caller):
+def password_sign_in(email, password, fetch_caller, failed_logins):
     """The caller's row (without its password_hash), or None for a wrong email or password.
 
     fetch_caller(email) reads the caller's sign-in row, None for an unknown email: the
     sign-in lookup alone (login_required) or a read joined to it (Auth.fetch_signed_in).
+    failed_logins are the app's counts (core/throttle.py), which lock a guesser out.
     """
     if not email or not password:
         return None
     email = email.strip().lower()
-    refuse_while_locked_out(email)
+    failed_logins.refuse_while_locked_out(email)
     user = fetch_caller(email)
     password_hash = user.pop("password_hash") if user else None
     if user and verified_credentials.contains(email, password, password_hash):
         return user
-    with one_guess_at_a_time(email):
+    with failed_logins.one_guess_at_a_time(email):
         if user is None:
             check_password_hash(unknown_user_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
-            count_failed_login(email)
+            failed_logins.count_failed_login(email)
             return None
         if not check_password_hash(password_hash, password):
-            count_failed_login(email)
+            failed_logins.count_failed_login(email)
             return None
     verified_credentials.add(email, password, password_hash)
     return user
@@ -304,15 +306,17 @@ def current_token_id():
     return g.get("oz_token_id")
 
 
-def create_auth(mysql):
-    """The auth the blueprints protect their routes with: Basic or a Bearer token."""
+def create_auth(mysql, failed_logins):
+    """The auth the blueprints protect their routes with: Basic or a Bearer token, with the
+    app's failed-login counts (core/throttle.py)."""
     basic = BasicAuth(realm="oz")
     token_auth = TokenAuth(scheme="Bearer", realm="oz")
 
     @basic.verify_password
     def verify_password(email, password):
         """Return the signed-in user's row, or None for a wrong email or password."""
-        return password_sign_in(email, password, lambda email: mysql.fetch_one(CREDENTIALS_BY_EMAIL, email=email))
+        return password_sign_in(email, password, lambda email: mysql.fetch_one(CREDENTIALS_BY_EMAIL, email=email),
+                                failed_logins)
 
     @token_auth.verify_token
     def verify_token(token):
@@ -342,7 +346,7 @@ def create_auth(mysql):
         abort(401, message="This operation takes a token (Authorization: Bearer), not a password.",
               headers=challenge(token_auth))
 
-    return Auth(basic, token_auth, mysql)
+    return Auth(basic, token_auth, mysql, failed_logins)
 
 
 def forbidden():

@@ -29,7 +29,7 @@ import threading
 import time
 from contextlib import contextmanager, nullcontext
 
-from flask import current_app, request
+from flask import request
 from flask_smorest import abort
 from limits import parse
 from limits.storage import storage_from_string
@@ -38,7 +38,6 @@ from limits.util import WindowStats
 
 log = logging.getLogger(__name__)
 
-EXTENSION_KEY = "oz_failed_logins"
 SCOPE = "failed-login"
 
 # Each lock is shared by a stripe of emails: see one_guess_at_a_time.
@@ -50,7 +49,12 @@ SHARED_GUESS_LOCK_SECONDS = 10
 
 
 def init_throttle(app):
-    """Give the app its failed-login counts, configured from the FAILED_LOGIN_* and RATELIMIT_* settings."""
+    """The app's failed-login counts, configured from its FAILED_LOGIN_* and RATELIMIT_* settings.
+
+    The auth is handed them (app.py), as the blueprints are handed the MySQL object: sign-in
+    reads them on every request, and a read through Flask's current_app proxy costs about
+    9k instructions (bench/README.md).
+    """
     app.config.setdefault("FAILED_LOGIN_LIMIT", "10 per 5 minutes")
     app.config.setdefault("FAILED_LOGIN_ACCOUNT_LIMIT", "100 per 15 minutes")
     storage = storage_from_string(app.config.get("RATELIMIT_STORAGE_URI", "memory://"),
@@ -59,7 +63,7 @@ def init_throttle(app):
     account_limit = parse(app.config["FAILED_LOGIN_ACCOUNT_LIMIT"])
     if address_limit.get_expiry() > account_limit.get_expiry():
         raise ValueError("FAILED_LOGIN_LIMIT's window must not be longer than FAILED_LOGIN_ACCOUNT_LIMIT's")
-    app.extensions[EXTENSION_KEY] = FailedLogins(
+    return FailedLogins(
         # A moving window: "10 within 5 minutes" holds for any 5 minutes, not per clock slot,
         # and the failures in the address's window are among those in the account's (the
         # one storage read of refuse_while_locked_out counts on it).
@@ -114,66 +118,58 @@ class FailedLogins:
         return storage.get_connection().lock(name, timeout=SHARED_GUESS_LOCK_SECONDS,
                                              blocking_timeout=SHARED_GUESS_LOCK_SECONDS)
 
+    def refuse_while_locked_out(self, email):
+        """Answer 429 with Retry-After while this email, from this address or at all, has had
+        too many failed logins.
+
+        One storage read when the account has had few failures, as on almost every sign-in:
+        each failure from this address is also one of the account's, in a window no longer
+        than the account's (init_throttle), so with fewer than FAILED_LOGIN_LIMIT failures for
+        the account, this address cannot have reached it.
+        """
+        limiter, account_limit, address_limit = self.limiter, self.account_limit, self.address_limit
+        try:
+            account = self.account_window(email)
+            if not account.remaining:
+                too_many(account, "Too many failed sign-ins for this account; try again later.")
+            if account_limit.amount - account.remaining < address_limit.amount:
+                return
+            address = limiter.get_window_stats(address_limit, *self.address_count(email))
+        except limiter.storage.base_exceptions as error:
+            _storage_unavailable(error)
+        if not address.remaining:
+            too_many(address, "Too many failed sign-ins for this account from your address; try again later.")
+
+    def count_failed_login(self, email):
+        """Record one failed login for this email, from this request's address."""
+        try:
+            self.limiter.hit(self.account_limit, *self.account_count(email))
+            self.limiter.hit(self.address_limit, *self.address_count(email))
+        except self.limiter.storage.base_exceptions as error:
+            _storage_unavailable(error)
+
+    @contextmanager
+    def one_guess_at_a_time(self, email):
+        """Around a slow password check: guesses for one email go one at a time.
+
+        The lock-out is checked again inside, so a failure counted while this guess waited
+        is seen: thirty guesses sent at once get ten checks, not thirty, however many
+        processes they reach.
+        """
+        with GUESS_LOCKS[hash(email) % len(GUESS_LOCKS)]:
+            try:
+                with self.shared_guess_lock(email):
+                    self.refuse_while_locked_out(email)
+                    yield
+            except self.limiter.storage.base_exceptions as error:
+                _storage_unavailable(error)
+
 
 def _storage_unavailable(error):
     log.warning("failed-login storage unavailable: %s", error)
     abort(503, message="Sign-in is unavailable; try again shortly.", headers={"Retry-After": "5"})
 
 
-def refuse_while_locked_out(email):
-    """Answer 429 with Retry-After while this email, from this address or at all, has had
-    too many failed logins.
-
-    One storage read when the account has had few failures, as on almost every sign-in:
-    each failure from this address is also one of the account's, in a window no longer than
-    the account's (init_throttle), so with fewer than FAILED_LOGIN_LIMIT failures for the
-    account, this address cannot have reached it.
-    """
-    failed_logins = current_app.extensions[EXTENSION_KEY]
-    limiter, account_limit, address_limit = (failed_logins.limiter, failed_logins.account_limit,
-                                             failed_logins.address_limit)
-    try:
-        account = failed_logins.account_window(email)
-        if not account.remaining:
-            too_many(account, "Too many failed sign-ins for this account; try again later.")
-        if account_limit.amount - account.remaining < address_limit.amount:
-            return
-        address = limiter.get_window_stats(address_limit, *failed_logins.address_count(email))
-    except limiter.storage.base_exceptions as error:
-        _storage_unavailable(error)
-    if not address.remaining:
-        too_many(address, "Too many failed sign-ins for this account from your address; try again later.")
-
-
 def too_many(window, message):
     retry_after = max(1, math.ceil(window.reset_time - time.time()))
     abort(429, message=message, headers={"Retry-After": str(retry_after)})
-
-
-def count_failed_login(email):
-    """Record one failed login for this email, from this request's address."""
-    failed_logins = current_app.extensions[EXTENSION_KEY]
-    try:
-        failed_logins.limiter.hit(failed_logins.account_limit, *failed_logins.account_count(email))
-        failed_logins.limiter.hit(failed_logins.address_limit, *failed_logins.address_count(email))
-    except failed_logins.limiter.storage.base_exceptions as error:
-        _storage_unavailable(error)
-
-
-@contextmanager
-def one_guess_at_a_time(email):
-    """Around a slow password check: guesses for one email go one at a time.
-
-    The lock-out is checked again inside, so a failure counted while this guess waited is
-    seen: thirty guesses sent at once get ten checks, not thirty, however many processes
-    they reach.
-    """
-    failed_logins = current_app.extensions[EXTENSION_KEY]
-    with GUESS_LOCKS[hash(email) % len(GUESS_LOCKS)]:
-        try:
-            shared_lock = failed_logins.shared_guess_lock(email)
-            with shared_lock:
-                refuse_while_locked_out(email)
-                yield
-        except failed_logins.limiter.storage.base_exceptions as error:
-            _storage_unavailable(error)
