@@ -137,3 +137,15 @@ def test_every_operation_has_a_unique_readable_operation_id(spec):
     assert all(operation_id and re.fullmatch(r"[a-z]+(?:[A-Z][a-z]+)*", operation_id)
                for operation_id in operation_ids), operation_ids
     assert len(set(operation_ids)) == len(operation_ids)
+
+
+def test_each_operation_is_the_view_function_named_for_its_operation_id(app, spec):
+    """getBoard is get_board: a reader finds an operation's code by its operationId."""
+    views = {}
+    for rule in app.url_map.iter_rules():
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            views[path, method.lower()] = rule.endpoint.rpartition(".")[2]
+    for path, method in OPERATIONS:
+        operation_id = spec["paths"][path][method]["operationId"]
+        assert views[path, method] == re.sub(r"([A-Z])", r"_\1", operation_id).lower(), (path, method)
