@@ -127,15 +127,14 @@ class FailedLogins:
         than the account's (init_throttle), so with fewer than FAILED_LOGIN_LIMIT failures for
         the account, this address cannot have reached it.
         """
-        limiter, account_limit, address_limit = self.limiter, self.account_limit, self.address_limit
         try:
             account = self.account_window(email)
             if not account.remaining:
                 too_many(account, "Too many failed sign-ins for this account; try again later.")
-            if account_limit.amount - account.remaining < address_limit.amount:
+            if self.account_limit.amount - account.remaining < self.address_limit.amount:
                 return
-            address = limiter.get_window_stats(address_limit, *self.address_count(email))
-        except limiter.storage.base_exceptions as error:
+            address = self.limiter.get_window_stats(self.address_limit, *self.address_count(email))
+        except self.limiter.storage.base_exceptions as error:
             _storage_unavailable(error)
         if not address.remaining:
             too_many(address, "Too many failed sign-ins for this account from your address; try again later.")
