@@ -11,7 +11,7 @@ from cli import register_commands
 from comment_routes import create_comment_blueprint
 from core.db import DEFAULT_QUERY_TIMEOUT, PersistentMySQL
 from core.errors import register_error_handlers
-from core.framework import OzFlask
+from core.framework import OperationIds, OzFlask
 from core.request_log import init_request_log
 from core.throttle import init_throttle
 from feed_routes import create_feed_blueprint
@@ -104,7 +104,7 @@ def create_app(config=None):
 
     mysql = PersistentMySQL(app)
     auth = create_auth(mysql, init_throttle(app))
-    api = Api(app, spec_kwargs={"extra_plugins": [SignInResponses()]})
+    api = Api(app, spec_kwargs={"extra_plugins": [OperationIds(), SignInResponses()]})
     api.register_blueprint(create_user_blueprint(mysql, auth))
     api.register_blueprint(create_board_blueprint(mysql, auth))
     api.register_blueprint(create_comment_blueprint(mysql, auth))

@@ -19,7 +19,7 @@ from http import HTTPStatus
 from typing import NamedTuple
 
 from apispec import BasePlugin
-from flask import current_app, g, request
+from flask import current_app, request
 from flask_httpauth import HTTPBasicAuth, HTTPTokenAuth, MultiAuth
 from flask_smorest import abort
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -168,6 +168,13 @@ class Auth(MultiAuth):
         # to it: each read through the proxy costs about 9k instructions (bench/README.md).
         return self.token.is_compatible_auth(request._get_current_object().headers)
 
+    def sent_token_digest(self):
+        """The digest of the token this request signed in with, None for a password: the
+        token's key in the tokens table, so the request carries its own token's identity."""
+        if not self.sent_token():
+            return None
+        return token_digest(self.token.get_auth().token)
+
     def fetch_signed_in(self, read, **params):
         """Sign the caller in and run a read, in one statement: the read's row, or None.
 
@@ -294,16 +301,7 @@ def token_sign_in(token, fetch_caller):
     """
     if not TOKEN_SHAPE.fullmatch(token):
         return None
-    user = fetch_caller(token_digest(token))
-    if user is None:
-        return None
-    g.oz_token_id = user.pop("token_id")
-    return user
-
-
-def current_token_id():
-    """The id of the token this request signed in with, or None (signed in with Basic)."""
-    return g.get("oz_token_id")
+    return fetch_caller(token_digest(token))
 
 
 def create_auth(mysql, failed_logins):

@@ -41,7 +41,6 @@ def create_board_blueprint(mysql, auth):
 
     # GET /boards: list boards, newest first; POST /boards: write one.
     @blp.route("", methods=["GET"])
-    @blp.doc(operationId="listBoards")
     @auth.login_required
     @blp.keyset_list(BoardPageArgs, BoardOut)
     def list_boards(page):
@@ -51,7 +50,6 @@ def create_board_blueprint(mysql, auth):
         return fetch_page(mysql, BOARDS_PAGE, page)
 
     @blp.route("", methods=["POST"])
-    @blp.doc(operationId="createBoard")
     @auth.login_required
     @blp.arguments(BoardCreate())
     @blp.response(201, BoardOut, headers=LOCATION_HEADER)
@@ -68,7 +66,7 @@ def create_board_blueprint(mysql, auth):
 
     # GET, PUT, PATCH, DELETE /boards/<id>
     @blp.route("/<int:board_id>", methods=["GET"])
-    @blp.doc(operationId="getBoard", responses=error_responses(404))
+    @blp.doc(responses=error_responses(404))
     @blp.response(200, BoardOut, headers=ETAG_HEADER)
     def get_board(board_id):
         """One board, with its ETag."""
@@ -80,7 +78,7 @@ def create_board_blueprint(mysql, auth):
         return board, etag_header(board)
 
     @blp.route("/<int:board_id>", methods=["PUT"])
-    @blp.doc(operationId="replaceBoard", parameters=[IF_MATCH_PARAMETER],
+    @blp.doc(parameters=[IF_MATCH_PARAMETER],
              responses=error_responses(403, 404, 412))
     @auth.login_required
     @blp.arguments(BoardUpdate())
@@ -90,7 +88,7 @@ def create_board_blueprint(mysql, auth):
         return change_board(board_id, changes)
 
     @blp.route("/<int:board_id>", methods=["PATCH"])
-    @blp.doc(operationId="updateBoard", parameters=[IF_MATCH_PARAMETER],
+    @blp.doc(parameters=[IF_MATCH_PARAMETER],
              responses=error_responses(403, 404, 412))
     @auth.login_required
     @blp.arguments(BoardPatch())
@@ -100,7 +98,7 @@ def create_board_blueprint(mysql, auth):
         return change_board(board_id, changes)
 
     @blp.route("/<int:board_id>", methods=["DELETE"])
-    @blp.doc(operationId="deleteBoard", parameters=[IF_MATCH_PARAMETER],
+    @blp.doc(parameters=[IF_MATCH_PARAMETER],
              responses=error_responses(403, 404, 412))
     @auth.login_required
     @blp.response(204)

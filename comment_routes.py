@@ -34,7 +34,7 @@ def create_comment_blueprint(mysql, auth):
 
     # GET /boards/<id>/comments: a board's comments, oldest first; POST: write one.
     @blp.route("/boards/<int:board_id>/comments", methods=["GET"])
-    @blp.doc(operationId="listComments", responses=error_responses(404))
+    @blp.doc(responses=error_responses(404))
     @blp.keyset_list(CommentPageArgs, CommentOut)
     def list_comments(page, board_id):
         """A board's comments, oldest first (404 when there is no such board)."""
@@ -42,7 +42,7 @@ def create_comment_blueprint(mysql, auth):
                           parent=(BOARD_BY_ID, "No such board.", board_id))
 
     @blp.route("/boards/<int:board_id>/comments", methods=["POST"])
-    @blp.doc(operationId="createComment", responses=error_responses(404, 409))
+    @blp.doc(responses=error_responses(404, 409))
     @blp.arguments(CommentIn())
     @blp.response(201, CommentOut, headers=LOCATION_HEADER)
     def create_comment(new_comment, board_id):
@@ -64,7 +64,7 @@ def create_comment_blueprint(mysql, auth):
 
     # GET, PATCH, DELETE /comments/<id>
     @blp.route("/comments/<int:comment_id>", methods=["GET"])
-    @blp.doc(operationId="getComment", responses=error_responses(404))
+    @blp.doc(responses=error_responses(404))
     @blp.response(200, CommentOut, headers=ETAG_HEADER)
     def get_comment(comment_id):
         """One comment, with its ETag."""
@@ -72,7 +72,7 @@ def create_comment_blueprint(mysql, auth):
         return comment, etag_header(comment)
 
     @blp.route("/comments/<int:comment_id>", methods=["PATCH"])
-    @blp.doc(operationId="updateComment", parameters=[IF_MATCH_PARAMETER],
+    @blp.doc(parameters=[IF_MATCH_PARAMETER],
              responses=error_responses(403, 404, 412))
     @blp.arguments(CommentIn())
     @blp.response(200, CommentOut)
@@ -85,7 +85,7 @@ def create_comment_blueprint(mysql, auth):
         return {**comment, **changes, "updated_at": now}
 
     @blp.route("/comments/<int:comment_id>", methods=["DELETE"])
-    @blp.doc(operationId="deleteComment", parameters=[IF_MATCH_PARAMETER],
+    @blp.doc(parameters=[IF_MATCH_PARAMETER],
              responses=error_responses(403, 404, 409, 412))
     @blp.response(204)
     def delete_comment(comment_id):

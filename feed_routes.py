@@ -25,7 +25,6 @@ def create_feed_blueprint(mysql, auth):
 
     # GET /feed
     @blp.route("/feed", methods=["GET"])
-    @blp.doc(operationId="getFeed")
     @blp.keyset_list(PageArgs, BoardOut)
     def get_feed(page):
         """The boards of the people you follow, newest first ([] when you follow nobody)."""

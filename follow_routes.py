@@ -46,7 +46,7 @@ def create_follow_blueprint(mysql, auth):
 
     # POST /users/<id>/follow: follow someone; DELETE: stop following them.
     @blp.route("/follow", methods=["POST"])
-    @blp.doc(operationId="followUser", responses=error_responses(404, 409, 422))
+    @blp.doc(responses=error_responses(404, 409, 422))
     @blp.response(201, UserOut, description="You now follow them: the user you follow.")
     @blp.alt_response(200, schema=UserOut, description="You already followed them: the user.")
     def follow_user(user_id):
@@ -67,7 +67,7 @@ def create_follow_blueprint(mysql, auth):
         return shown_to(me, user), 201 if started else 200
 
     @blp.route("/follow", methods=["DELETE"])
-    @blp.doc(operationId="unfollowUser", responses=error_responses(404, 409))
+    @blp.doc(responses=error_responses(404, 409))
     @blp.response(204)
     def unfollow_user(user_id):
         """Stop following a user (204 whether or not you did)."""
@@ -83,7 +83,7 @@ def create_follow_blueprint(mysql, auth):
 
     # GET /users/<id>/followers
     @blp.route("/followers", methods=["GET"])
-    @blp.doc(operationId="listFollowers", responses=error_responses(404))
+    @blp.doc(responses=error_responses(404))
     @blp.keyset_list(PageArgs, UserOut)
     def list_followers(page, user_id):
         """The people who follow a user, most recent follow first."""
@@ -91,7 +91,7 @@ def create_follow_blueprint(mysql, auth):
 
     # GET /users/<id>/following
     @blp.route("/following", methods=["GET"])
-    @blp.doc(operationId="listFollowing", responses=error_responses(404))
+    @blp.doc(responses=error_responses(404))
     @blp.keyset_list(PageArgs, UserOut)
     def list_following(page, user_id):
         """The people a user follows, most recent follow first."""

@@ -14,7 +14,7 @@ def create_health_blueprint(mysql):
 
     # GET /health: 200 when the database answers, 503 (via the error handler) when not.
     @blp.route("/health", methods=["GET"])
-    @blp.doc(operationId="getHealth", security=[], responses=error_responses(503))
+    @blp.doc(security=[], responses=error_responses(503))
     @blp.response(200, Health)
     def get_health():
         """Whether the service and its database answer."""

@@ -18,7 +18,7 @@ def create_profile_blueprint(mysql, auth):
 
     # GET /profiles/<name>: a user by name, with their counts. `path` lets a name hold a "/".
     @blp.route("/profiles/<path:name>", methods=["GET"])
-    @blp.doc(operationId="getProfile", responses=error_responses(404))
+    @blp.doc(responses=error_responses(404))
     @blp.response(200, ProfileOut)
     def get_profile(name):
         """A user's profile by name (URL-encoded; any case and accents, as names are unique)."""
@@ -29,7 +29,7 @@ def create_profile_blueprint(mysql, auth):
 
     # GET /users/<id>/boards: one author's boards, as GET /boards?user_id= but 404 for nobody.
     @blp.route("/users/<int:user_id>/boards", methods=["GET"])
-    @blp.doc(operationId="listUserBoards", responses=error_responses(404))
+    @blp.doc(responses=error_responses(404))
     @blp.keyset_list(PageArgs, BoardOut)
     def list_user_boards(page, user_id):
         """One user's boards, newest first (404 when there is no such user)."""

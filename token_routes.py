@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from flask_smorest import abort
 
-from auth import current_token_id, new_token
+from auth import new_token
 from core.db import load_sql, utc_now
 from core.errors import error_responses
 from core.framework import ApiBlueprint
@@ -19,6 +19,7 @@ INSERT_TOKEN = load_sql("tokens/insert")
 PRUNE_TOKENS = load_sql("tokens/prune")
 LIVE_TOKENS = load_sql("tokens/live_by_user")
 DELETE_TOKEN = load_sql("tokens/delete")
+DELETE_TOKEN_BY_HASH = load_sql("tokens/delete_by_hash")
 DELETE_USER_TOKENS = load_sql("tokens/delete_by_user")
 
 # A token cannot mint tokens, so a stolen one cannot extend its own life.
@@ -36,17 +37,15 @@ def create_token_blueprint(mysql, auth):
 
     # POST /tokens: sign in for a token; GET /tokens: my live tokens; DELETE /tokens: all of them.
     @blp.route("", methods=["GET"])
-    @blp.doc(operationId="listTokens")
     @auth.login_required
     @blp.response(200, TokenOut(many=True))
     def list_tokens():
         """Your live tokens, newest first (at most 10, so not paginated); never the tokens themselves."""
-        tokens = mysql.fetch_all(LIVE_TOKENS, user_id=auth.current_user()["id"], now=utc_now())
-        current = current_token_id()
-        return [{**token, "current": token["id"] == current} for token in tokens]
+        return mysql.fetch_all(LIVE_TOKENS, user_id=auth.current_user()["id"], now=utc_now(),
+                               sent_token_hash=auth.sent_token_digest())
 
     @blp.route("", methods=["POST"])
-    @blp.doc(operationId="createToken", security=BASIC_ONLY, responses=error_responses(429))
+    @blp.doc(security=BASIC_ONLY, responses=error_responses(429))
     @auth.basic_only
     @blp.arguments(TokenCreate(), required=False)
     @blp.response(201, NewToken, headers=NO_STORE_HEADER)
@@ -74,7 +73,6 @@ def create_token_blueprint(mysql, auth):
                 {"Cache-Control": "no-store"})
 
     @blp.route("", methods=["DELETE"])
-    @blp.doc(operationId="deleteAllTokens")
     @auth.login_required
     @blp.response(204)
     def delete_all_tokens():
@@ -83,7 +81,7 @@ def create_token_blueprint(mysql, auth):
 
     # DELETE /tokens/current: log out.
     @blp.route("/current", methods=["DELETE"])
-    @blp.doc(operationId="deleteCurrentToken", security=TOKEN_ONLY)
+    @blp.doc(security=TOKEN_ONLY)
     @auth.token_only
     @blp.response(204)
     def delete_current_token():
@@ -92,11 +90,11 @@ def create_token_blueprint(mysql, auth):
         It takes a token only: sent with the password (HTTP Basic), which names no token,
         it answers 401 with WWW-Authenticate: Bearer and deletes nothing.
         """
-        mysql.execute(DELETE_TOKEN, id=current_token_id(), user_id=auth.current_user()["id"])
+        mysql.execute(DELETE_TOKEN_BY_HASH, token_hash=auth.sent_token_digest())
 
     # DELETE /tokens/<id>: revoke one token.
     @blp.route("/<int:token_id>", methods=["DELETE"])
-    @blp.doc(operationId="deleteToken", responses=error_responses(404))
+    @blp.doc(responses=error_responses(404))
     @auth.login_required
     @blp.response(204)
     def delete_token(token_id):

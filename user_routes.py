@@ -60,7 +60,6 @@ def create_user_blueprint(mysql, auth):
 
     # POST /users: sign up; GET /users: list users, newest first.
     @blp.route("", methods=["GET"])
-    @blp.doc(operationId="listUsers")
     @auth.login_required
     @blp.keyset_list(PageArgs, UserOut)
     def list_users(page):
@@ -70,7 +69,7 @@ def create_user_blueprint(mysql, auth):
         return [shown_to(me, user) for user in users], headers
 
     @blp.route("", methods=["POST"])
-    @blp.doc(operationId="createUser", security=[], responses=error_responses(409))
+    @blp.doc(security=[], responses=error_responses(409))
     @blp.arguments(UserCreate())
     @blp.response(201, UserOut, headers=LOCATION_HEADER)
     def create_user(new_user):
@@ -90,7 +89,6 @@ def create_user_blueprint(mysql, auth):
 
     # GET /users/me: the signed-in user.
     @blp.route("/me", methods=["GET"])
-    @blp.doc(operationId="getMe")
     @auth.login_required
     @blp.response(200, UserOut, headers=ETAG_HEADER)
     def get_me():
@@ -100,7 +98,7 @@ def create_user_blueprint(mysql, auth):
 
     # GET, PUT, PATCH, DELETE /users/<id>
     @blp.route("/<int:user_id>", methods=["GET"])
-    @blp.doc(operationId="getUser", responses=error_responses(404))
+    @blp.doc(responses=error_responses(404))
     @auth.login_required
     @blp.response(200, UserOut, headers=ETAG_HEADER)
     def get_user(user_id):
@@ -109,7 +107,7 @@ def create_user_blueprint(mysql, auth):
         return shown_to(auth.current_user(), user), etag_header(user)
 
     @blp.route("/<int:user_id>", methods=["PUT"])
-    @blp.doc(operationId="replaceUser", parameters=[IF_MATCH_PARAMETER],
+    @blp.doc(parameters=[IF_MATCH_PARAMETER],
              responses=error_responses(403, 404, 409, 412))
     @auth.login_required
     @blp.arguments(UserUpdate())
@@ -119,7 +117,7 @@ def create_user_blueprint(mysql, auth):
         return change_user(user_id, changes)
 
     @blp.route("/<int:user_id>", methods=["PATCH"])
-    @blp.doc(operationId="updateUser", parameters=[IF_MATCH_PARAMETER],
+    @blp.doc(parameters=[IF_MATCH_PARAMETER],
              responses=error_responses(403, 404, 409, 412))
     @auth.login_required
     @blp.arguments(UserPatch())
@@ -129,7 +127,7 @@ def create_user_blueprint(mysql, auth):
         return change_user(user_id, changes)
 
     @blp.route("/<int:user_id>", methods=["DELETE"])
-    @blp.doc(operationId="deleteUser", parameters=[IF_MATCH_PARAMETER],
+    @blp.doc(parameters=[IF_MATCH_PARAMETER],
              responses=error_responses(403, 404, 412))
     @auth.login_required
     @blp.response(204)

@@ -11,6 +11,7 @@ from types import FunctionType, MethodType
 import flask
 import flask_smorest
 import orjson
+from apispec import BasePlugin
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import abort
 from webargs import missing
@@ -78,16 +79,7 @@ class BodyInOnePiece(list):
 
 
 class OzResponse(flask.Response):
-    """Flask's response with X-Content-Type-Options: nosniff, and a body in memory sent whole.
-
-    nosniff: a JSON body holding user text must never be read as HTML or script, and the
-    pages' .js and .css must be what their Content-Type says. Set here rather than in an
-    after-request hook that every request would call.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.headers["X-Content-Type-Options"] = "nosniff"
+    """Flask's response, with a body in memory sent whole."""
 
     def get_app_iter(self, environ):
         """werkzeug's body for the server; one held in memory goes as BodyInOnePiece."""
@@ -205,3 +197,19 @@ class ApiBlueprint(flask_smorest.Blueprint):
             return self.arguments(page_args(), location="query")(view)
 
         return decorate
+
+
+class OperationIds(BasePlugin):
+    """An apispec plugin: each operation's operationId is its view function's name in
+    camelCase (get_board is getBoard), unless the view's blp.doc gives one.
+
+    Each operation is one view function, so its name is already the operation's name;
+    setting it again in a blp.doc would also wrap the view in one more function that reads
+    current_app on every request (bench/README.md).
+    """
+
+    def operation_helper(self, path=None, operations=None, rule=None, **kwargs):
+        first_word, *other_words = rule.endpoint.rpartition(".")[2].split("_")
+        operation_id = first_word + "".join(word.capitalize() for word in other_words)
+        for operation in operations.values():
+            operation.setdefault("operationId", operation_id)

@@ -3,10 +3,12 @@
 import functools
 
 import pytest
+from flask_smorest import Api
 from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder
 
 from auth import BasicAuth, TokenAuth
+from core.framework import ApiBlueprint, OperationIds, OzFlask
 
 
 def wsgi_answer(app, path, method="GET", **kwargs):
@@ -69,7 +71,7 @@ def test_a_body_with_close_callbacks_keeps_its_closing_iterator(app):
 
 @pytest.mark.parametrize("path", ["/users/me", "/no/such/path", "/health", "/openapi.json"])
 def test_every_response_says_nosniff(client, path):
-    assert client.get(path).headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get(path).headers.getlist("X-Content-Type-Options") == ["nosniff"]
 
 
 def test_plain_functions_and_methods_are_called_as_they_are(app):
@@ -122,3 +124,24 @@ def test_async_sign_in_callbacks_still_get_the_apps_check(app, monkeypatch, auth
     with app.app_context():
         assert auth_class().ensure_sync(async_callback) is async_callback
     assert checked == [async_callback]
+
+
+def test_an_operation_is_named_for_its_view_unless_its_doc_names_it():
+    app = OzFlask(__name__)
+    app.config.update(API_TITLE="t", API_VERSION="1", OPENAPI_VERSION="3.0.3")
+    api = Api(app, spec_kwargs={"extra_plugins": [OperationIds()]})
+    blp = ApiBlueprint("things", __name__)
+
+    @blp.route("/things", methods=["GET"])
+    def list_shared_things():
+        return "named for its view"
+
+    @blp.route("/named", methods=["GET"])
+    @blp.doc(operationId="givenName")
+    def named_in_its_doc():
+        return "named in its doc"
+
+    api.register_blueprint(blp)
+    paths = api.spec.to_dict()["paths"]
+    assert paths["/things"]["get"]["operationId"] == "listSharedThings"
+    assert paths["/named"]["get"]["operationId"] == "givenName"

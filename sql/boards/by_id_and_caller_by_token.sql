@@ -1,7 +1,7 @@
 -- GET /boards/{id} signed in with a token, in one statement: the token's user
 -- (tokens/user_by_token.sql's columns, named caller_*) and the board, whose columns are NULL
 -- when there is no such board. No row at all: no such live token.
-SELECT t.id AS caller_token_id, caller.id AS caller_id, caller.name AS caller_name,
+SELECT caller.id AS caller_id, caller.name AS caller_name,
        caller.email AS caller_email, caller.role AS caller_role,
        caller.created_at AS caller_created_at, caller.updated_at AS caller_updated_at,
        caller.following_count AS caller_following_count,
