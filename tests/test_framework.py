@@ -70,6 +70,11 @@ def test_a_body_with_close_callbacks_keeps_its_closing_iterator(app):
 
 
 @pytest.mark.parametrize("path", ["/users/me", "/no/such/path", "/health", "/openapi.json"])
+def test_json_is_sent_as_application_json_without_a_charset(client, path):
+    assert client.get(path).headers["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("path", ["/users/me", "/no/such/path", "/health", "/openapi.json"])
 def test_every_response_says_nosniff(client, path):
     assert client.get(path).headers.getlist("X-Content-Type-Options") == ["nosniff"]
 
