@@ -2,8 +2,11 @@
 
 No smorest, no marshmallow, no authentication: one persistent connection per thread, and
 for each request the same SQL statements oz runs (the sign-in lookup of the benchmark's
-user, BENCH_USER_EMAIL, then the work; for GET /boards/{id} the two joined in one statement),
-from the same sql/ files, with the same JSON out.
+user, then the work; for GET /boards/{id} the two joined in one statement), from the same
+sql/ files, with the same JSON out. A request that names the Bearer scheme signs in as oz's
+token sign-in does: through the tokens table, by a token the floor made for that user when it
+started (the token it is sent is not looked at, as the password is not); any other request
+signs in as Basic does, by the user's email (BENCH_USER_EMAIL).
 Nothing is verified, hashed or validated. Whatever oz costs above this is its own overhead.
 
     granian --interface wsgi --workers 2 --factory bench.floor:create_app
@@ -11,22 +14,26 @@ Nothing is verified, hashed or validated. Whatever oz costs above this is its ow
 
 import base64
 import os
+import secrets
 import threading
-from datetime import datetime, timezone
+from datetime import timedelta
 
 import MySQLdb
 import MySQLdb.cursors
 from flask import Flask, abort, request, url_for
 from MySQLdb.constants import CLIENT
 
-# The same loader and sql/ files as oz: only what surrounds the queries differs.
-from core.db import load_sql
+# The same loader, clock and sql/ files as oz: only what surrounds the queries differs.
+from core.db import load_sql, utc_now
 
 SESSION_SETUP = load_sql("service/session_setup")
-BOARD_BY_ID_AND_CALLER = load_sql("boards/by_id_and_caller_by_email")
 BOARDS_PAGE = load_sql("boards/page")
 INSERT_BOARD = load_sql("boards/insert")
+INSERT_TOKEN = load_sql("tokens/insert")
 CREDENTIALS_BY_EMAIL = load_sql("users/credentials_by_email")
+BOARD_BY_ID_AND_CALLER_BY_EMAIL = load_sql("boards/by_id_and_caller_by_email")
+USER_BY_TOKEN = load_sql("tokens/user_by_token")
+BOARD_BY_ID_AND_CALLER_BY_TOKEN = load_sql("boards/by_id_and_caller_by_token")
 
 USER_FIELDS = ("id", "name", "email", "role", "created_at", "updated_at")
 
@@ -44,9 +51,11 @@ def board_json(row):
 
 
 def create_app():
-    app = Flask(__name__)
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    """The floor as its server runs it: each request to the app that signs in by its scheme.
+
+    The choice is made once per request on the WSGI environ, so that neither app pays for
+    the other: a Basic request costs what it cost before the floor took tokens.
+    """
     env = os.environ
     settings = dict(
         host=env.get("MYSQL_HOST", "127.0.0.1"), port=int(env.get("MYSQL_PORT", "3306")),
@@ -56,25 +65,58 @@ def create_app():
         cursorclass=MySQLdb.cursors.DictCursor,
     )
     email = env.get("BENCH_USER_EMAIL", "user1@example.com")
+    token_hash = make_token(settings, email)
     local = threading.local()
 
-    def cursor():
+    def query(statement, **params):
         if getattr(local, "connection", None) is None:
             local.connection = MySQLdb.connect(**settings)
-        return local.connection.cursor()
+        cursor = local.connection.cursor()
+        cursor.execute(statement, params)
+        return cursor
 
-    def query(statement, **params):
-        c = cursor()
-        c.execute(statement, params)
-        return c
+    by_email = floor_app(query, CREDENTIALS_BY_EMAIL, BOARD_BY_ID_AND_CALLER_BY_EMAIL, lambda: {"email": email})
+    by_token = floor_app(query, USER_BY_TOKEN, BOARD_BY_ID_AND_CALLER_BY_TOKEN,
+                         lambda: {"token_hash": token_hash, "now": utc_now()})
+
+    def floor(environ, start_response):
+        if environ.get("HTTP_AUTHORIZATION", "").startswith("Bearer "):
+            return by_token(environ, start_response)
+        return by_email(environ, start_response)
+
+    return floor
+
+
+def make_token(settings, email):
+    """A live token for the user, made as POST /tokens makes one: the hex digest of its row."""
+    token_hash = secrets.token_hex(32)
+    now = utc_now()
+    connection = MySQLdb.connect(**settings)
+    try:
+        cursor = connection.cursor()
+        cursor.execute(CREDENTIALS_BY_EMAIL, {"email": email})
+        user = cursor.fetchone()
+        cursor.execute(INSERT_TOKEN, {"user_id": user["id"], "token_hash": token_hash, "now": now,
+                                      "expires_at": now + timedelta(days=30)})
+    finally:
+        connection.close()
+    return token_hash
+
+
+def floor_app(query, sign_in_statement, board_statement, caller_key):
+    """The floor's Flask app, signing its caller in with `sign_in_statement` (or, for a board,
+    `board_statement`) and the parameters `caller_key()` gives."""
+    app = Flask(__name__)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
 
     def sign_in_lookup():
         """The sign-in lookup oz runs behind login_required: the same SQL, nothing verified."""
-        return query(CREDENTIALS_BY_EMAIL, email=email).fetchone()
+        return query(sign_in_statement, **caller_key()).fetchone()
 
     @app.get("/boards/<int:board_id>")
     def board(board_id):
-        row = query(BOARD_BY_ID_AND_CALLER, email=email, id=board_id).fetchone()
+        row = query(board_statement, **caller_key(), id=board_id).fetchone()
         row = {column: value for column, value in row.items() if not column.startswith("caller_")}
         if row["id"] is None:
             abort(404)
@@ -104,7 +146,7 @@ def create_app():
         me = sign_in_lookup()
         body = request.get_json()
         title, content = body["title"].strip(), body.get("content", "").strip()
-        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        now = utc_now()
         board_id = query(INSERT_BOARD, user_id=me["id"], title=title, content=content, now=now).lastrowid
         row = {"id": board_id, "title": title, "content": content, "user_id": me["id"],
                "author": me["name"], "comments": 0, "created_at": now, "updated_at": now}

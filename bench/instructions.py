@@ -6,8 +6,8 @@ of instructions a request executes in the app process does not. This calls each 
 entry point directly (no server, no load generator) with the benchmark's requests and
 has callgrind count the instructions of N requests after a warm-up, for oz and oz-before
 (signed in with Basic, or with a token each mints through POST /tokens for the Bearer rows)
-and for the floor (which takes no credentials, so its Bearer rows are its Basic ones). The
-database server's work is not counted: it is the same for all three.
+and for the floor (which reads no credentials: sent a token, it signs in through the tokens
+table by one it made). The database server's work is not counted: it is the same for all three.
 
     .venv/bin/python bench/instructions.py [--requests 300]
 
@@ -94,8 +94,9 @@ def count_in_this_process(name, scenario, requests, library, tree):
     sys.path.insert(0, tree)  # oz-before's export, or this checkout
     app, headers = make_app(name)
     method, path, body = SCENARIOS[scenario]
-    if scenario.endswith("(Bearer)") and name != "floor":
-        headers = {"Authorization": "Bearer " + mint_token(app, headers)}
+    if scenario.endswith("(Bearer)"):
+        token = "unread" if name == "floor" else mint_token(app, headers)
+        headers = {"Authorization": "Bearer " + token}
     builder = EnvironBuilder(path=path, method=method, headers=headers, data=body,
                              content_type="application/json" if body else None)
     environ = builder.get_environ()

@@ -57,14 +57,16 @@ BEFORE_COMMIT = "af6084d"
 BEFORE_DATABASE = "oz_bench_before"
 
 # name -> how to start it (with 2 workers), whether requests carry credentials and whether it
-# takes tokens; "checkout" runs it from an export of that commit instead of this tree.
+# takes tokens (runs the Bearer turns); "checkout" runs it from an export of that commit instead
+# of this tree. The floor takes a token without reading it, as it takes no password: it signs
+# in through the tokens table by one it made itself (bench/floor.py).
 SERVERS = {
     "oz": {"command": [sys.executable, "serve.py"], "auth": True, "tokens": True,
            "about": "oz, production entry point: python serve.py (Granian WSGI)"},
     "oz-before": {"command": [sys.executable, "serve.py"], "auth": True, "tokens": True, "checkout": BEFORE_COMMIT,
                   "database": BEFORE_DATABASE,
                   "about": f"oz at {BEFORE_COMMIT}, on its own copy of the data (python serve.py)"},
-    "floor": {"command": [sys.executable, "serve.py", "bench.floor:create_app"], "auth": False,
+    "floor": {"command": [sys.executable, "serve.py", "bench.floor:create_app"], "auth": False, "tokens": True,
               "about": "bare Flask + MySQLdb on the same server as oz"},
     "alternative": {"command": [str(BIN / "uvicorn"), "bench.alternative:app", "--workers", "2",
                                 "--host", "127.0.0.1", "--port", "{port}"], "auth": False,
@@ -84,16 +86,16 @@ def cursor_before(board_id):
     return base64.urlsafe_b64encode(f"before:{board_id}".encode()).decode()
 
 
-# The Bearer scenarios' Authorization: each server that takes tokens sends one it minted itself
-# (oz-before has its own database), put in by run_wrk.
+# The Bearer scenarios' Authorization: each of oz's servers is sent one it minted itself
+# (oz-before has its own database), the floor oz's; put in by run_wrk.
 BEARER_AUTH = "Bearer {token}"
 
 
 def scenarios(boards):
     """The main scenarios: (name, label, path, extra wrk environment).
 
-    The Bearer ones send a token instead of the password, to oz's servers only (the
-    yardsticks take no credentials): each is measured against its Basic twin.
+    The Bearer ones send a token instead of the password, to oz's servers and the floor (the
+    alternative takes no credentials): each is measured against its Basic twin.
     """
     bearer = {"BENCH_AUTH": BEARER_AUTH}
     return [
@@ -307,10 +309,12 @@ class RunningServer:
         self.stop()
         raise SystemExit(f"{self.name} did not start; its log:\n{self.log_path.read_text()[-3000:]}")
 
-    def get(self, path, authorization=AUTHORIZATION):
-        """GET a path (with credentials where the server needs them): status, headers, JSON."""
+    def get(self, path, authorization=None):
+        """GET a path with these credentials, or the benchmark user's password where the server
+        takes one: status, headers, JSON."""
         request = urllib.request.Request(self.url + path)
-        if self.spec["auth"]:
+        authorization = authorization or (AUTHORIZATION if self.spec["auth"] else None)
+        if authorization:
             request.add_header("Authorization", authorization)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -372,7 +376,8 @@ def check_same_json(servers):
     """The yardsticks must answer exactly what oz answers, or the comparison means nothing.
 
     oz-before is the older oz itself: its boards have no comment count and its users no
-    profile counts, so it is held only to answering each path with 200.
+    profile counts, so it is held only to answering each path with 200. Signed in with a token,
+    oz and the floor answer what oz answers to the password.
     """
     oz = servers["oz"]
     for path in ("/boards/5", "/users/me", "/boards?limit=3"):
@@ -388,6 +393,11 @@ def check_same_json(servers):
                                  f"  oz: {status} {body}\n  {other.name}: {other_status} {other_body}")
             if path.startswith("/boards?") and not other_headers.get("Link"):
                 raise SystemExit(f"{other.name} sends no Link header for {path}")
+            if other.spec.get("tokens"):
+                with_token = other.get(path, BEARER_AUTH.format(token=other.token))
+                if with_token[::2] != (status, body):
+                    raise SystemExit(f"{other.name} answers {path} with a token differently from oz:\n"
+                                     f"  oz: {status} {body}\n  {other.name}: {with_token[0]} {with_token[2]}")
 
 
 # --- the load ---------------------------------------------------------------------------------
@@ -490,8 +500,9 @@ def report(results, scenario_list, deep, feed, servers, meta, targets):
         f"{meta['users']} users, {meta['boards']} boards; wrk -t{meta['threads']} -c{meta['connections']}, "
         f"{meta['rounds']} × {meta['duration']} s per cell, servers taking turns. oz signs every request in "
         "(HTTP Basic); the floor runs the same SQL with nothing verified; the alternative does no "
-        "authentication. oz-before is oz at " + BEFORE_COMMIT + ", on its own copy of the data. The (Bearer) rows send a token from POST /tokens instead of the password, to the "
-        "servers that take tokens, each server running them next to their Basic twin.",
+        "authentication. oz-before is oz at " + BEFORE_COMMIT + ", on its own copy of the data. The (Bearer) rows send a token instead of the password, to oz's servers (one each "
+        "from its POST /tokens) and to the floor (which signs in through the tokens table by one it made), each "
+        "server running them next to their Basic twin.",
         "",
         "| scenario | server | req/s | p50 ms | p99 ms | non-2xx | SQL/req | oz/this | by round |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -535,15 +546,15 @@ def check_targets(results, scenario_list, deep, feed, servers):
     targets = [(f"oz's largest worker ≤ {WORKER_RSS_MIB} MiB resident", f"{largest:.0f}", largest <= WORKER_RSS_MIB)]
     for key, label, _, _ in scenario_list:
         oz = results[("oz", key)]
-        # The yardsticks take no credentials: a Bearer scenario is held to their Basic twin's.
-        yardstick_key = BASIC_TWIN.get(key, key)
+        # The alternative takes no credentials: a Bearer scenario is held to its Basic twin's.
+        alternative_key = BASIC_TWIN.get(key, key)
         if key in BASIC_TWIN:
             basic = results[("oz", BASIC_TWIN[key])]
             bearer_ratio = ratio(oz["rps"], basic["rps"])
             targets.append((f"{label}: oz ≥ {BEARER_KEPT} × the same request with Basic",
                             f"{bearer_ratio:.2f} (by round {round_ratios(oz, basic)})", bearer_ratio >= BEARER_KEPT))
-        floor_ratio = ratio(oz["rps"], results[("floor", yardstick_key)]["rps"])
-        alternative_ratio = ratio(oz["rps"], results[("alternative", yardstick_key)]["rps"])
+        floor_ratio = ratio(oz["rps"], results[("floor", key)]["rps"])
+        alternative_ratio = ratio(oz["rps"], results[("alternative", alternative_key)]["rps"])
         targets.append((f"{label}: oz ≥ {FLOOR_KEPT} × floor", f"{floor_ratio:.2f}", floor_ratio >= FLOOR_KEPT))
         targets.append((f"{label}: oz ≥ {ALTERNATIVE_KEPT} × alternative", f"{alternative_ratio:.2f}",
                         alternative_ratio >= ALTERNATIVE_KEPT))
@@ -611,10 +622,10 @@ def main():
                 servers[name] = RunningServer(name, spec, env, log_dir)
         for server in servers.values():
             server.wait_until_ready()
-        check_same_json(servers)
         for server in servers.values():
             if server.spec.get("tokens"):
-                server.token = server.mint_token()
+                server.token = server.mint_token() if server.spec["auth"] else servers["oz"].token
+        check_same_json(servers)
         main_scenarios = scenarios(args.boards)
         print("Warming up.")
         warm_up(servers, main_scenarios, args)
