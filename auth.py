@@ -195,21 +195,44 @@ class Auth(MultiAuth):
             caller, read_row = split_caller(row)
             return caller
 
-        if self.sent_token():
-            scheme, credentials = self.token, self.token.get_auth()
-            token = getattr(credentials, "token", None) or ""
-            caller = token_sign_in(token, lambda token_hash: fetch_caller(read.by_token, token_hash=token_hash,
-                                                                          now=utc_now()))
-        else:
-            scheme, credentials = self.basic, self.basic.get_auth()
-            email, password = (credentials.username, credentials.password) if credentials else ("", "")
-            caller = password_sign_in(email, password, lambda email: fetch_caller(read.by_email, email=email),
-                                      self.failed_logins)
-        if caller is None:
-            scheme.auth_error_callback(401)  # the error handlers below abort with the 401
+        self.sign_in(lambda email: fetch_caller(read.by_email, email=email),
+                     lambda token_hash: fetch_caller(read.by_token, token_hash=token_hash, now=utc_now()))
         if all(value is None for value in read_row.values()):
             return None
         return read_row
+
+    def signed_in_user(self):
+        """Sign the caller in and return their row, for a view whose answer is its caller.
+
+        GET /users/me's whole read is the sign-in lookup; under login_required the view would
+        then ask Flask-HTTPAuth for the row it had just read (current_user(), through `g`),
+        which cost it a twentieth of its instructions (bench/README.md). The same checks and
+        401s as login_required; without a role, as login_required(role=...) has no place here.
+        """
+        return self.sign_in(self.user_by_email, self.user_by_token)
+
+    def sign_in(self, fetch_by_email, fetch_by_token):
+        """The caller's row, read by fetch_by_email(email) or fetch_by_token(token_hash) as the
+        request's scheme says, through the sign-in functions login_required's callbacks use;
+        a failed sign-in answers the scheme's 401 from here."""
+        if self.sent_token():
+            scheme, credentials = self.token, self.token.get_auth()
+            caller = token_sign_in(getattr(credentials, "token", None) or "", fetch_by_token)
+        else:
+            scheme, credentials = self.basic, self.basic.get_auth()
+            email, password = (credentials.username, credentials.password) if credentials else ("", "")
+            caller = password_sign_in(email, password, fetch_by_email, self.failed_logins)
+        if caller is None:
+            scheme.auth_error_callback(401)  # the error handlers below abort with the 401
+        return caller
+
+    def user_by_email(self, email):
+        """The sign-in row of the user with this email (password_hash included), or None."""
+        return self.mysql.fetch_one(CREDENTIALS_BY_EMAIL, email=email)
+
+    def user_by_token(self, token_hash):
+        """The sign-in row of this live token's user, or None."""
+        return self.mysql.fetch_one(USER_BY_TOKEN, token_hash=token_hash, now=utc_now())
 
     def require_for(self, blp):
         """Every operation of this blueprint needs a signed-in user: 401 before anything else.
@@ -309,18 +332,17 @@ def create_auth(mysql, failed_logins):
     app's failed-login counts (core/throttle.py)."""
     basic = BasicAuth(realm="oz")
     token_auth = TokenAuth(scheme="Bearer", realm="oz")
+    auth = Auth(basic, token_auth, mysql, failed_logins)
 
     @basic.verify_password
     def verify_password(email, password):
         """Return the signed-in user's row, or None for a wrong email or password."""
-        return password_sign_in(email, password, lambda email: mysql.fetch_one(CREDENTIALS_BY_EMAIL, email=email),
-                                failed_logins)
+        return password_sign_in(email, password, auth.user_by_email, failed_logins)
 
     @token_auth.verify_token
     def verify_token(token):
         """Return the token's user row (the same keys as Basic's), or None: one indexed lookup."""
-        return token_sign_in(token, lambda token_hash: mysql.fetch_one(USER_BY_TOKEN, token_hash=token_hash,
-                                                                          now=utc_now()))
+        return token_sign_in(token, auth.user_by_token)
 
     @basic.get_user_roles
     @token_auth.get_user_roles
@@ -344,7 +366,7 @@ def create_auth(mysql, failed_logins):
         abort(401, message="This operation takes a token (Authorization: Bearer), not a password.",
               headers=challenge(token_auth))
 
-    return Auth(basic, token_auth, mysql, failed_logins)
+    return auth
 
 
 def forbidden():

@@ -225,16 +225,19 @@ def bob(accounts):
     return accounts.member("bob")
 
 
-@pytest.fixture(params=["login_required", "signed-in read"])
+@pytest.fixture(params=["login_required", "signed-in user", "signed-in read"])
 def signed_in_path(request, client, accounts):
-    """A path that takes sign-in, each way oz signs in: behind login_required (GET /users/me),
-    and in the same statement as the read (GET /boards/{id}, Auth.fetch_signed_in).
+    """A path that takes sign-in, each way oz signs in: behind login_required (GET /users/{id}),
+    in the view whose answer is the sign-in row (GET /users/me, Auth.signed_in_user), and in
+    the same statement as the read (GET /boards/{id}, Auth.fetch_signed_in).
 
-    The board is someone else's, so that a deleted caller's board read still finds it.
+    The user and the board are someone else's, so that a deleted caller's read still finds them.
     """
-    if request.param == "login_required":
+    if request.param == "signed-in user":
         return "/users/me"
     author = accounts.member()
+    if request.param == "login_required":
+        return f"/users/{author.id}"
     board = client.post("/boards", json={"title": "Signed-in read"}, auth=author.auth)
     return f"/boards/{board.json['id']}"
 

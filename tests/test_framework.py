@@ -113,7 +113,8 @@ def test_sign_in_asks_the_app_nothing_about_its_plain_callbacks(app, client, acc
     asked = []
     ask_the_app = app.ensure_sync
     monkeypatch.setattr(app, "ensure_sync", lambda func: asked.append(func.__name__) or ask_the_app(func))
-    response = client.get("/users/me", auth=None if headers else alice.auth, headers=headers)
+    # A path behind login_required (GET /users/me signs in without it: Auth.signed_in_user).
+    response = client.get(f"/users/{alice.id}", auth=None if headers else alice.auth, headers=headers)
     assert response.status_code == 200
     # Flask's own dispatch still asks about the view; Flask-HTTPAuth's callbacks never do.
     assert asked and not {"verify_password", "verify_token", "default_get_password"} & set(asked)
