@@ -1,5 +1,6 @@
-"""Benchmark oz against its floor (bare Flask + MySQLdb), an alternative (FastAPI + asyncmy)
-and an earlier oz (oz-before, the reference a change is held to).
+"""Benchmark oz against its floor (bare Flask + MySQLdb), an alternative (FastAPI + asyncmy, as
+written without authentication, and running oz's statements) and an earlier oz (oz-before,
+the reference a change is held to).
 
     .venv/bin/python bench/run.py            # what `make bench` runs
     .venv/bin/python bench/run.py --duration 3 --rounds 1 --deep-boards 200000   # a quick look
@@ -71,6 +72,10 @@ SERVERS = {
     "alternative": {"command": [str(BIN / "uvicorn"), "bench.alternative:app", "--workers", "2",
                                 "--host", "127.0.0.1", "--port", "{port}"], "auth": False,
                     "about": "FastAPI + asyncmy pool + pydantic under uvicorn"},
+    "alternative-same-sql": {"command": [str(BIN / "uvicorn"), "bench.alternative:same_sql_app", "--workers", "2",
+                                         "--host", "127.0.0.1", "--port", "{port}"], "auth": False,
+                             "about": "the alternative running oz's statements, its sign-in lookup included, "
+                                      "with nothing verified"},
     "oz-gunicorn-sync": {"command": [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], "auth": True,
                          "tokens": True, "env": {"OZ_THREADS": "1"}, "about": "oz under gunicorn, 2 sync workers"},
     "oz-gunicorn-gthread": {"command": [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py"], "auth": True,
@@ -500,7 +505,8 @@ def report(results, scenario_list, deep, feed, servers, meta, targets):
         f"{meta['users']} users, {meta['boards']} boards; wrk -t{meta['threads']} -c{meta['connections']}, "
         f"{meta['rounds']} × {meta['duration']} s per cell, servers taking turns. oz signs every request in "
         "(HTTP Basic); the floor runs the same SQL with nothing verified; the alternative does no "
-        "authentication. oz-before is oz at " + BEFORE_COMMIT + ", on its own copy of the data. The (Bearer) rows send a token instead of the password, to oz's servers (one each "
+        "authentication, and alternative-same-sql runs oz's statements (the sign-in lookup included) with "
+        "nothing verified. oz-before is oz at " + BEFORE_COMMIT + ", on its own copy of the data. The (Bearer) rows send a token instead of the password, to oz's servers (one each "
         "from its POST /tokens) and to the floor (which signs in through the tokens table by one it made), each "
         "server running them next to their Basic twin.",
         "",
